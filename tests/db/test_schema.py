@@ -1,0 +1,90 @@
+"""The migrations produce exactly the models' schema; old and newer databases are handled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from tests.conftest import PG_URL
+from wushe_desktop.infra.db import migrate
+from wushe_desktop.infra.db.engine import Database
+from wushe_desktop.infra.errors import DatabaseError
+from wushe_desktop.models import Base
+
+
+def _diff(database: Database) -> list[object]:
+    with database.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(ctx, Base.metadata))
+
+
+def test_migrations_match_models_sqlite(tmp_path: Path) -> None:
+    database = Database.open(tmp_path / "m.db")
+    assert migrate.upgrade(database) is None  # a new file needs no backup
+    assert migrate.state(database).up_to_date
+    assert _diff(database) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="WUSHE_TEST_PG_URL not set")
+def test_migrations_match_models_postgresql() -> None:
+    database = Database.open(PG_URL)
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    try:
+        migrate.upgrade(database)
+        assert _diff(database) == []
+    finally:
+        with database.engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+        database.dispose()
+
+
+def test_newer_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    database = Database.open(path)
+    migrate.upgrade(database)
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num='9999_future'")
+    database.dispose()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="比本程序更新"):
+        migrate.upgrade(Database.open(path))
+    assert path.read_bytes() == before
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+    database = Database.open(tmp_path / "other.db")
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE something (x INTEGER)")
+    with pytest.raises(DatabaseError, match="不是五社联动工作站的数据库"):
+        migrate.upgrade(database)
+
+
+def test_sqlite_pragmas_and_savepoint_rollback(db: Database) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite only")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    from wushe_desktop.models import Station
+
+    with db.transaction() as s:
+        s.add(Station(name="甲", township="甲镇", code="A1"))
+        nested = s.begin_nested()
+        s.add(Station(name="乙", township="乙镇", code="B1"))
+        s.flush()
+        nested.rollback()
+    with db.reader() as s:
+        assert sorted(st.code for st in s.query(Station)) == ["A1"]
+
+
+def test_network_share_is_refused() -> None:
+    with pytest.raises(DatabaseError, match="PostgreSQL"):
+        Database.open(r"\\server\share\wushe.db")

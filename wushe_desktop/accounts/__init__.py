@@ -1,0 +1,1 @@
+"""Users, roles, passwords, sign-in and the permission matrix."""

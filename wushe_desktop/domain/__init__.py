@@ -1,0 +1,1 @@
+"""Pure domain rules (validators, codes, calculations): no database, no Qt."""

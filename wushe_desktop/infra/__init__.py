@@ -1,0 +1,1 @@
+"""Shared infrastructure: database, paths, errors, progress, Excel helpers. No Qt here."""

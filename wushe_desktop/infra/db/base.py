@@ -1,0 +1,110 @@
+"""Declarative base, naming convention and the columns every record shares.
+
+Keys are UUIDv7 values made by the app, not database sequences, so one station's records
+import into another database (district consolidation) without collisions, and sort by
+creation time in indexes (DESIGN.md "Mergeable records").
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> uuid.UUID:
+    """A UUIDv7: 48-bit Unix milliseconds, then random bits (RFC 9562)."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76  # version 7
+    value |= (rand >> 68 & 0xFFF) << 64
+    value |= 0b10 << 62  # RFC 4122 variant
+    value |= rand & ((1 << 62) - 1)
+    return uuid.UUID(int=value)
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now in UTC; stored as UTC, shown in local (China) time."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UtcDateTime(DateTime):
+    """A DateTime that is stored naive-UTC and always comes back timezone-aware."""
+
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(timezone=False)
+
+    def bind_processor(self, dialect):  # type: ignore[no-untyped-def]
+        parent = super().bind_processor(dialect)
+
+        def process(value: datetime | None) -> object:
+            if value is not None and value.tzinfo is not None:
+                value = value.astimezone(UTC).replace(tzinfo=None)
+            return parent(value) if parent else value
+
+        return process
+
+    def result_processor(self, dialect, coltype):  # type: ignore[no-untyped-def]
+        parent = super().result_processor(dialect, coltype)
+
+        def process(value: object) -> datetime | None:
+            if parent:
+                value = parent(value)
+            if isinstance(value, datetime):
+                return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+            return None
+
+        return process
+
+
+class IdMixin:
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class VersionedMixin:
+    """Optimistic concurrency: an UPDATE that finds another version raises StaleDataError."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, object]:
+        return {"version_id_col": cls.version}  # type: ignore[attr-defined]
+
+
+class StationScopedMixin:
+    """A record that belongs to one station; queries are scoped to the user's station."""
+
+    @declared_attr
+    def station_id(cls) -> Mapped[uuid.UUID]:
+        return mapped_column(Uuid, ForeignKey("station.id"), index=True, nullable=False)
+
+
+class SoftDeleteMixin:
+    """Deleted records go to the recycle bin (回收站) until restored."""
+
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    deleted_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)

@@ -1,0 +1,19 @@
+"""Imports every room's tables so ``Base.metadata`` is complete (Alembic, create_all, tests)."""
+
+from wushe_desktop.accounts.models import User
+from wushe_desktop.audit.models import AuditEntry
+from wushe_desktop.infra.db.base import Base
+from wushe_desktop.residents.models import ConsentRecord, Resident, ResidentTag
+from wushe_desktop.stations.models import Community, Grid, Station
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Community",
+    "ConsentRecord",
+    "Grid",
+    "Resident",
+    "ResidentTag",
+    "Station",
+    "User",
+]

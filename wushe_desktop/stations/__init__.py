@@ -1,0 +1,1 @@
+"""Stations, their communities (社区/村) and grids (网格)."""
