@@ -1,0 +1,1 @@
+"""One module per dialog; each offers a classmethod ``ask(...)`` that tests can stub."""

@@ -1,0 +1,1 @@
+"""Qt item models that hold plain row dataclasses, never live ORM objects."""
