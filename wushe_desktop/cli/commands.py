@@ -1,0 +1,218 @@
+"""The command-line commands; each opens the database, migrates it and calls the services."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from wushe_desktop.accounts.permissions import Actor, system_actor
+from wushe_desktop.cli.parser import EXIT_OK, EXIT_REJECTED, UsageError
+from wushe_desktop.infra.db.engine import Database
+from wushe_desktop.infra.progress import Progress
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _progress_printer() -> Progress:
+    """Prints a line at each 10 % step (on stderr, so stdout stays clean for scripts)."""
+    state = {"last": -1}
+
+    def report(fraction: float, status: str) -> None:
+        step = int(fraction * 10)
+        if step != state["last"]:
+            state["last"] = step
+            print(f"  {fraction:4.0%} {status}", file=sys.stderr, flush=True)
+
+    return report
+
+
+@contextmanager
+def open_database(args: argparse.Namespace, *, lock: bool, migrate: bool = True) -> Iterator[Database]:
+    """Open ``--db``; take the instance lock for writing commands; migrate (with backup)."""
+    from wushe_desktop.infra.db import migrate as migrations
+    from wushe_desktop.infra.db.lock import InstanceLock
+
+    db = Database.open(args.db)
+    instance = InstanceLock(db.file).acquire() if (lock and db.file is not None) else None
+    try:
+        if migrate:
+            made = migrations.upgrade(db)
+            if made is not None:
+                print(f"数据库已升级，升级前的备份：{made}", file=sys.stderr)
+        yield db
+    finally:
+        db.dispose()
+        if instance is not None:
+            instance.release()
+
+
+def _password_for(username: str) -> str:
+    password = os.environ.get("WUSHE_PASSWORD")
+    if password:
+        return password
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(f"请输入账户 {username} 的密码：")
+    raise UsageError("需要密码：请设置环境变量 WUSHE_PASSWORD，或在终端中运行以便输入密码")
+
+
+def sign_in_from_args(db: Database, args: argparse.Namespace) -> Actor:
+    from wushe_desktop.accounts import service as accounts
+
+    username = args.user or os.environ.get("WUSHE_USER")
+    if not username:
+        raise UsageError("请用 --user 指定账户（或设置环境变量 WUSHE_USER）")
+    return accounts.sign_in(db, username, _password_for(username))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from wushe_desktop.domain.pinyin import pinyin_keys
+    from wushe_desktop.stations import service as stations
+
+    password = os.environ.get("WUSHE_ADMIN_PASSWORD", "")
+    if not password:
+        raise UsageError("请用环境变量 WUSHE_ADMIN_PASSWORD 提供站长账户的初始密码")
+    code = args.code or pinyin_keys(args.station).initials.upper()[:20] or "STATION"
+    with open_database(args, lock=True) as db, db.transaction() as session:
+        info, user = stations.create_station(
+            session,
+            name=args.station,
+            township=args.township,
+            district=args.district,
+            code=code,
+            admin_username=args.admin,
+            admin_password=password,
+            admin_display_name=args.admin_name,
+        )
+    _say(f"已创建站点“{info.name}”（编码 {info.code}）与站长账户 {user.username}。")
+    _say(f"数据库：{db.describe()}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from wushe_desktop.demo.generate import generate_demo
+
+    with open_database(args, lock=True) as db:
+        summary = generate_demo(db, scale=args.scale, seed=args.seed, progress=_progress_printer())
+    _say(f"演示数据已载入：{summary}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from wushe_desktop.infra.db import migrate as migrations
+
+    with open_database(args, lock=False, migrate=False) as db:
+        st = migrations.state(db)
+        _say(f"数据库：{db.describe()}")
+        if st.is_new:
+            _say("状态：空数据库（尚未初始化，运行 init 创建站点）")
+        elif st.up_to_date:
+            _say(f"迁移：已是最新版本 {st.head}")
+        else:
+            _say(f"迁移：当前版本 {st.current}，最新版本 {st.head}，下次启动时将自动升级（先备份）")
+        ok = True
+        if db.is_sqlite and not st.is_new:
+            with db.engine.connect() as conn:
+                rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+            ok = rows == ["ok"]
+            _say("完整性检查：通过" if ok else "完整性检查：未通过 — " + "；".join(rows[:5]))
+    return EXIT_OK if ok else EXIT_REJECTED
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from wushe_desktop.audit.service import AuditAction, record
+    from wushe_desktop.infra.db import backup
+
+    with open_database(args, lock=False) as db:
+        out = Path(args.out) if args.out else backup.default_backup_name(db)
+        made = backup.backup_to(db, out, progress=_progress_printer())
+        with db.transaction() as session:
+            record(session, system_actor(), AuditAction.BACKUP, detail=f"命令行备份到 {made}")
+    _say(f"备份完成（已校验）：{made}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from wushe_desktop.audit.service import AuditAction, record
+    from wushe_desktop.infra.db import backup
+
+    with open_database(args, lock=True, migrate=False) as db:
+        safety = backup.restore_from(db, Path(args.file))
+    with open_database(args, lock=True) as db, db.transaction() as session:
+        record(session, system_actor(), AuditAction.RESTORE_DB, detail=f"从 {args.file} 恢复")
+    _say(f"已从 {args.file} 恢复数据库；恢复前的数据已备份到 {safety}")
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from wushe_desktop.residents.excel_io import write_resident_template
+
+    out = Path(args.out)
+    write_resident_template(out)
+    _say(f"已生成居民导入模板：{out}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from wushe_desktop.residents.excel_io import export_residents
+    from wushe_desktop.residents.search import ResidentQuery
+
+    with open_database(args, lock=False) as db:
+        actor = sign_in_from_args(db, args)
+        query = ResidentQuery(text=args.search, deleted=args.deleted)
+        count = export_residents(
+            db, actor, query, Path(args.out), full=args.full, progress=_progress_printer()
+        )
+    masked = "（完整敏感信息）" if args.full else "（身份证号、电话已脱敏）"
+    _say(f"已导出 {count} 名居民{masked}：{args.out}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from wushe_desktop.residents.excel_io import import_residents
+
+    with open_database(args, lock=True) as db:
+        actor = sign_in_from_args(db, args)
+        report = import_residents(
+            db,
+            actor,
+            Path(args.file),
+            dry_run=args.dry_run,
+            strict=args.strict,
+            error_out=Path(args.errors_out) if args.errors_out else None,
+            progress=_progress_printer(),
+        )
+    head = "检查完成（未写入）" if report.dry_run else "导入完成"
+    _say(
+        f"{head}：共 {report.total} 行，新增 {report.created}，更新 {report.updated}，"
+        f"未变 {report.unchanged}，拒绝 {len(report.errors)}。"
+    )
+    for err in report.errors[:200]:
+        print(str(err), file=sys.stderr)
+    if len(report.errors) > 200:
+        print(f"……另有 {len(report.errors) - 200} 条错误，见错误工作簿。", file=sys.stderr)
+    if report.error_workbook is not None:
+        _say(f"被拒绝的行已写入：{report.error_workbook}（改正后可重新导入）")
+    return EXIT_REJECTED if report.errors else EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "template": cmd_template,
+    "export": cmd_export,
+    "import": cmd_import,
+}
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    return COMMANDS[args.command](args)

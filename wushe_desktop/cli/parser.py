@@ -1,0 +1,72 @@
+"""Argument parsing with Chinese help and errors (usage errors exit with status 2)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import NoReturn
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad command-line usage; exit status 2."""
+
+
+class ChineseParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"命令参数有误：{message}。运行 “wushe-desktop --help” 查看用法。")
+
+
+def build_parser() -> ChineseParser:
+    p = ChineseParser(
+        prog="wushe-desktop",
+        description="五社联动工作站。不带命令时启动图形界面；带命令时在命令行执行，不打开窗口。",
+    )
+    p.add_argument("--db", help="数据库文件路径或 SQLAlchemy 地址（默认：用户数据目录；也可用环境变量 WUSHE_DB）")
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
+
+    init = sub.add_parser("init", help="创建数据库与站点（非交互）")
+    init.add_argument("--station", required=True, help="站点名称，如“清河街道社工站”")
+    init.add_argument("--township", required=True, help="所属乡镇（街道）")
+    init.add_argument("--district", default="", help="所属县（区）")
+    init.add_argument("--code", default="", help="站点编码（默认由名称生成）")
+    init.add_argument("--admin", required=True, help="站长账户用户名；密码取自环境变量 WUSHE_ADMIN_PASSWORD")
+    init.add_argument("--admin-name", default="站长", help="站长显示名")
+
+    demo = sub.add_parser("demo", help="载入演示数据（可重复、确定性）")
+    demo.add_argument("--scale", choices=["small", "large"], default="small")
+    demo.add_argument("--seed", type=int, default=1)
+
+    sub.add_parser("check", help="检查迁移状态与数据库完整性")
+
+    backup = sub.add_parser("backup", help="在线备份数据库")
+    backup.add_argument("--out", help="备份文件路径（默认：数据目录下 backups/）")
+
+    restore = sub.add_parser("restore", help="从备份恢复数据库（恢复前自动备份当前数据）")
+    restore.add_argument("file")
+
+    for name, helptext in (("template", "生成导入模板"), ("export", "导出 Excel")):
+        cmd = sub.add_parser(name, help=helptext)
+        cmd.add_argument("what", choices=["residents"], help="residents：居民")
+        cmd.add_argument("--out", required=True, help="输出的 .xlsx 文件")
+        if name == "export":
+            _add_user_args(cmd)
+            cmd.add_argument("--full", action="store_true", help="导出完整身份证号与电话（需权限）")
+            cmd.add_argument("--search", default="", help="按姓名、拼音、证件号或电话筛选")
+            cmd.add_argument("--deleted", action="store_true", help="导出回收站中的居民")
+
+    imp = sub.add_parser("import", help="从 Excel 导入")
+    imp.add_argument("what", choices=["residents"], help="residents：居民")
+    imp.add_argument("file", help="要导入的 .xlsx 文件")
+    imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    imp.add_argument("--strict", action="store_true", help="有任何一行被拒绝则全部不导入")
+    imp.add_argument("--errors-out", help="错误工作簿路径（默认：源文件旁 *_错误.xlsx）")
+    _add_user_args(imp)
+    return p
+
+
+def _add_user_args(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "--user",
+        help="以哪个账户操作（默认取环境变量 WUSHE_USER）；密码取自 WUSHE_PASSWORD 或交互输入",
+    )
