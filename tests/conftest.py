@@ -6,6 +6,7 @@ Set ``WUSHE_TEST_PG_URL`` (``.ci/run`` does) to run every ``db`` test on Postgre
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from wushe_desktop.accounts.permissions import Actor, Role  # noqa: E402
+from wushe_desktop.infra.db import migrate  # noqa: E402
 from wushe_desktop.infra.db.engine import Database  # noqa: E402
 from wushe_desktop.models import Base, Station  # noqa: E402
 
@@ -30,20 +32,40 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.delenv("WUSHE_DB", raising=False)
 
 
+def _reset_pg_schema(database: Database) -> None:
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+
+
 @pytest.fixture(scope="session")
 def _pg_database() -> Iterator[Database]:
+    """The PostgreSQL test database, migrated once (real schema, triggers included)."""
     database = Database.open(PG_URL)
-    Base.metadata.drop_all(database.engine)
-    Base.metadata.create_all(database.engine)
+    _reset_pg_schema(database)
+    migrate.upgrade(database)
     yield database
-    Base.metadata.drop_all(database.engine)
+    _reset_pg_schema(database)
     database.dispose()
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (faster than migrating every time)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    database = Database.open(path)
+    migrate.upgrade(database)
+    with database.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path
+
+
 def _empty_tables(database: Database) -> None:
+    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with database.engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
+        # TRUNCATE does not fire the audit log's row-level append-only trigger.
+        conn.exec_driver_sql(f"TRUNCATE {names}")
 
 
 @pytest.fixture(params=BACKENDS)
@@ -56,8 +78,9 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
         yield database
         _empty_tables(database)
         return
-    database = Database.open(tmp_path / "test.db")
-    Base.metadata.create_all(database.engine)
+    path = tmp_path / "test.db"
+    shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+    database = Database.open(path)
     yield database
     database.dispose()
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_URL
 from wushe_desktop.infra.db import migrate
@@ -31,18 +32,22 @@ def test_migrations_match_models_sqlite(tmp_path: Path) -> None:
 @pytest.mark.postgres
 @pytest.mark.skipif(not PG_URL, reason="WUSHE_TEST_PG_URL not set")
 def test_migrations_match_models_postgresql() -> None:
-    database = Database.open(PG_URL)
-    with database.engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
+    # A schema of its own, so the shared test database's tables are left alone.
+    admin = Database.open(PG_URL)
+    with admin.engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS migration_check CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA migration_check")
+    url = make_url(PG_URL).update_query_dict({"options": "-csearch_path=migration_check"})
+    database = Database(url)
     try:
         migrate.upgrade(database)
+        assert migrate.state(database).up_to_date
         assert _diff(database) == []
     finally:
-        with database.engine.begin() as conn:
-            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-            conn.exec_driver_sql("CREATE SCHEMA public")
         database.dispose()
+        with admin.engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA migration_check CASCADE")
+        admin.dispose()
 
 
 def test_newer_database_is_refused_untouched(tmp_path: Path) -> None:
@@ -88,3 +93,20 @@ def test_sqlite_pragmas_and_savepoint_rollback(db: Database) -> None:
 def test_network_share_is_refused() -> None:
     with pytest.raises(DatabaseError, match="PostgreSQL"):
         Database.open(r"\\server\share\wushe.db")
+
+
+def test_audit_log_is_append_only_in_the_database(tmp_path: Path) -> None:
+    import sqlalchemy.exc
+
+    database = Database.open(tmp_path / "a.db")
+    migrate.upgrade(database)
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO audit_entry (id, at, username, host, action, record_type, record_id,"
+            " record_label, changes, detail) VALUES ('00000000000000000000000000000001',"
+            " '2026-01-01 00:00:00', 'u', 'h', '新增', 'resident', 'x', '', '', '')"
+        )
+    for sql in ("UPDATE audit_entry SET username='v'", "DELETE FROM audit_entry"):
+        with pytest.raises(sqlalchemy.exc.DatabaseError, match="只能追加"):
+            with database.engine.begin() as conn:
+                conn.exec_driver_sql(sql)
