@@ -110,3 +110,26 @@ def test_audit_log_is_append_only_in_the_database(tmp_path: Path) -> None:
         with pytest.raises(sqlalchemy.exc.DatabaseError, match="只能追加"):
             with database.engine.begin() as conn:
                 conn.exec_driver_sql(sql)
+
+
+def test_upgrade_of_an_older_database_makes_a_verified_backup(tmp_path: Path) -> None:
+    from alembic import command
+
+    path = tmp_path / "old.db"
+    database = Database.open(path)
+    cfg = migrate.alembic_config()
+    with database.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.commit()
+    assert migrate.state(database).current == "0001"
+    made = migrate.upgrade(database)
+    assert made is not None and made.exists()
+    assert ".v0001." in made.name
+    assert migrate.state(database).up_to_date
+    from wushe_desktop.infra.db.backup import verify
+
+    verify(made)  # a complete, consistent SQLite file of the old revision
+    old = Database.open(made)
+    assert migrate.state(old).current == "0001"
+    old.dispose()
