@@ -15,17 +15,19 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from wushe_desktop.accounts.permissions import Actor, Role  # noqa: E402
-from wushe_desktop.infra.db import migrate  # noqa: E402
-from wushe_desktop.infra.db.engine import Database  # noqa: E402
-from wushe_desktop.models import Base, Station  # noqa: E402
+from wushe_desktop.accounts.permissions import Actor, Role
+from wushe_desktop.infra.db import migrate
+from wushe_desktop.infra.db.engine import Database
+from wushe_desktop.models import Base, Station
 
 PG_URL = os.environ.get("WUSHE_TEST_PG_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep every test's data directory (and default database) out of the real user's."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("WUSHE_HOME", str(home))
@@ -88,7 +90,9 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def station(db: Database) -> Station:
     with db.transaction() as s:
-        st = Station(name="清河街道社工站", township="清河街道", district="清江浦区", code="320812001")
+        st = Station(
+            name="清河街道社工站", township="清河街道", district="清江浦区", code="320812001"
+        )
         s.add(st)
     return st
 

@@ -56,7 +56,6 @@ def test_restore_refuses_a_damaged_or_foreign_file(tmp_path: Path) -> None:
 
 def test_second_instance_on_the_same_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "one.db"
-    with InstanceLock(path):
-        with pytest.raises(DatabaseError, match="正被另一个"):
-            InstanceLock(path).acquire()
+    with InstanceLock(path), pytest.raises(DatabaseError, match="正被另一个"):
+        InstanceLock(path).acquire()
     InstanceLock(path).acquire().release()  # free again once the first one closed

@@ -107,9 +107,11 @@ def test_audit_log_is_append_only_in_the_database(tmp_path: Path) -> None:
             " '2026-01-01 00:00:00', 'u', 'h', '新增', 'resident', 'x', '', '', '')"
         )
     for sql in ("UPDATE audit_entry SET username='v'", "DELETE FROM audit_entry"):
-        with pytest.raises(sqlalchemy.exc.DatabaseError, match="只能追加"):
-            with database.engine.begin() as conn:
-                conn.exec_driver_sql(sql)
+        with (
+            pytest.raises(sqlalchemy.exc.DatabaseError, match="只能追加"),
+            database.engine.begin() as conn,
+        ):
+            conn.exec_driver_sql(sql)
 
 
 def test_upgrade_of_an_older_database_makes_a_verified_backup(tmp_path: Path) -> None:

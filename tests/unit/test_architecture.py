@@ -32,9 +32,7 @@ def _core_files() -> list[Path]:
 
 def test_core_does_not_import_qt() -> None:
     offenders = {
-        str(path.relative_to(PACKAGE)): sorted(
-            n for n in _imports(path) if n.startswith(FORBIDDEN)
-        )
+        str(path.relative_to(PACKAGE)): sorted(n for n in _imports(path) if n.startswith(FORBIDDEN))
         for path in _core_files()
     }
     assert {k: v for k, v in offenders.items() if v} == {}

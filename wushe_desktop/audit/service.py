@@ -68,8 +68,8 @@ def diff(old: Mapping[str, object], new: Mapping[str, object]) -> Changes:
         if before != after:
             masker = _MASKERS.get(key)
             if masker is not None:
-                before = masker(before) if before else before  # type: ignore[operator]
-                after = masker(after) if after else after  # type: ignore[operator]
+                before = masker(str(before)) if before else before
+                after = masker(str(after)) if after else after
             changes[key] = [before, after]
     return changes
 

@@ -34,7 +34,9 @@ def _progress_printer() -> Progress:
 
 
 @contextmanager
-def open_database(args: argparse.Namespace, *, lock: bool, migrate: bool = True) -> Iterator[Database]:
+def open_database(
+    args: argparse.Namespace, *, lock: bool, migrate: bool = True
+) -> Iterator[Database]:
     """Open ``--db``; take the instance lock for writing commands; migrate (with backup)."""
     from wushe_desktop.infra.db import migrate as migrations
     from wushe_desktop.infra.db.lock import InstanceLock

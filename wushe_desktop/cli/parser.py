@@ -22,7 +22,10 @@ def build_parser() -> ChineseParser:
         prog="wushe-desktop",
         description="五社联动工作站。不带命令时启动图形界面；带命令时在命令行执行，不打开窗口。",
     )
-    p.add_argument("--db", help="数据库文件路径或 SQLAlchemy 地址（默认：用户数据目录；也可用环境变量 WUSHE_DB）")
+    p.add_argument(
+        "--db",
+        help="数据库文件路径或 SQLAlchemy 地址（默认：用户数据目录；也可用环境变量 WUSHE_DB）",
+    )
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
 
     init = sub.add_parser("init", help="创建数据库与站点（非交互）")
@@ -30,7 +33,9 @@ def build_parser() -> ChineseParser:
     init.add_argument("--township", required=True, help="所属乡镇（街道）")
     init.add_argument("--district", default="", help="所属县（区）")
     init.add_argument("--code", default="", help="站点编码（默认由名称生成）")
-    init.add_argument("--admin", required=True, help="站长账户用户名；密码取自环境变量 WUSHE_ADMIN_PASSWORD")
+    init.add_argument(
+        "--admin", required=True, help="站长账户用户名；密码取自环境变量 WUSHE_ADMIN_PASSWORD"
+    )
     init.add_argument("--admin-name", default="站长", help="站长显示名")
 
     demo = sub.add_parser("demo", help="载入演示数据（可重复、确定性）")
