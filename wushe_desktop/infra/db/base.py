@@ -12,7 +12,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, Uuid
+from sqlalchemy import DateTime, Dialect, ForeignKey, Integer, MetaData, TypeDecorator, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -45,35 +45,28 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class UtcDateTime(DateTime):
-    """A DateTime that is stored naive-UTC and always comes back timezone-aware."""
+class UtcDateTime(TypeDecorator[datetime]):
+    """A DateTime that is stored naive-UTC and always comes back timezone-aware.
 
+    A TypeDecorator, not a DateTime subclass: dialects replace a plain subclass with their
+    own DATETIME type, which would drop these conversions (SQLite then returned naive values).
+    """
+
+    impl = DateTime
     cache_ok = True
 
     def __init__(self) -> None:
         super().__init__(timezone=False)
 
-    def bind_processor(self, dialect):  # type: ignore[no-untyped-def]
-        parent = super().bind_processor(dialect)
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
 
-        def process(value: datetime | None) -> object:
-            if value is not None and value.tzinfo is not None:
-                value = value.astimezone(UTC).replace(tzinfo=None)
-            return parent(value) if parent else value
-
-        return process
-
-    def result_processor(self, dialect, coltype):  # type: ignore[no-untyped-def]
-        parent = super().result_processor(dialect, coltype)
-
-        def process(value: object) -> datetime | None:
-            if parent:
-                value = parent(value)
-            if isinstance(value, datetime):
-                return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-            return None
-
-        return process
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class IdMixin:
