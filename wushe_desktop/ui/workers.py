@@ -18,16 +18,18 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from sqlalchemy.orm import Session
 
 from wushe_desktop.infra.db.engine import Database
 from wushe_desktop.infra.errors import Cancelled
 from wushe_desktop.infra.progress import CancelToken, Progress
+from wushe_desktop.ui.qtcompat import emit
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +57,14 @@ class BackgroundOp(QObject):
         on_done: OnDone | None,
         on_error: OnError | None,
         *,
-        parent: QObject | None = None,
+        owner: QObject | None = None,
+        on_finished: Callable[[BackgroundOp], None] | None = None,
     ) -> None:
-        super().__init__(parent)
+        # Python-owned (no Qt parent): the executor holds it until it has finished. A widget
+        # ``owner`` that is destroyed meanwhile makes the result be dropped, not delivered.
+        super().__init__(None)
+        self.owner = owner
+        self._on_finished = on_finished
         self.token = CancelToken()
         self._on_done = on_done
         self._on_error = on_error
@@ -83,33 +90,43 @@ class BackgroundOp(QObject):
             return  # throttle: at most ~20 updates a second for the same status
         self._last = (permille, status)
         self._last_at = now
-        self.progressed.emit(permille / 1000, status)
+        emit(self.progressed, permille / 1000, status)
 
     # -- GUI thread ------------------------------------------------------------------------------
+    def _owner_alive(self) -> bool:
+        return self.owner is None or shiboken6.isValid(self.owner)
+
+    def _finish(self) -> None:
+        emit(self.finished)
+        if self._on_finished is not None:
+            self._on_finished(self)
+
     @Slot(object)
     def _on_succeeded(self, result: object) -> None:
         self._close_dialog()
         self.done = True
         try:
-            if self._on_done is not None:
+            if self._on_done is not None and self._owner_alive():
                 self._on_done(result)
         finally:
-            self.finished.emit()
+            self._finish()
 
     @Slot(object)
     def _on_failed(self, exc: BaseException) -> None:
         self._close_dialog()
         self.done = True
         try:
-            if self._on_error is not None:
+            if not self._owner_alive():
+                log.debug("result dropped: owner gone", exc_info=exc)
+            elif self._on_error is not None:
                 self._on_error(exc)
             else:
                 from wushe_desktop.ui import errors
 
-                parent = self.parent()
-                errors.show_error(parent if isinstance(parent, QWidget) else None, exc)
+                owner = self.owner
+                errors.show_error(owner if isinstance(owner, QWidget) else None, exc)
         finally:
-            self.finished.emit()
+            self._finish()
 
     def attach_dialog(self, title: str, parent: QWidget | None, *, cancellable: bool) -> None:
         """Show a delayed, window-modal QProgressDialog that follows this op."""
@@ -142,11 +159,11 @@ class BackgroundOp(QObject):
                 self.dialog.setLabelText("正在取消…")
 
     def _close_dialog(self) -> None:
-        if self.dialog is not None:
-            self.dialog.canceled.disconnect(self._on_dialog_canceled)
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
+        dlg, self.dialog = self.dialog, None
+        if dlg is not None and shiboken6.isValid(dlg):
+            dlg.canceled.disconnect(self._on_dialog_canceled)
+            dlg.close()
+            dlg.deleteLater()
 
 
 class DbExecutor:
@@ -215,7 +232,7 @@ class DbExecutor:
         ``progress`` (a Chinese title) shows a QProgressDialog after 500 ms; ``cancellable``
         gives it a 取消 button that sets ``op.token``.
         """
-        op = BackgroundOp(on_done, on_error, parent=parent)
+        op = BackgroundOp(on_done, on_error, owner=parent, on_finished=self._forget)
         if progress is not None:
             op.attach_dialog(
                 progress, parent if isinstance(parent, QWidget) else None, cancellable=cancellable
@@ -224,9 +241,7 @@ class DbExecutor:
             if self._closed:
                 raise RuntimeError("DbExecutor is shut down")
             self._live.add(op)
-        op.finished.connect(lambda: self._forget(op))
-        future: Future[Any] = self._pool.submit(self._call, fn, op)
-        del future
+        self._pool.submit(self._call, fn, op)
         return op
 
     def wait_idle(self, timeout: float = 30.0) -> None:
@@ -257,14 +272,18 @@ class DbExecutor:
         _safe_emit(op.succeeded, result)
 
     def _forget(self, op: BackgroundOp) -> None:
+        # Drop our reference after the current slot has returned (deleting a QObject inside
+        # its own signal dispatch crashes).
+        QTimer.singleShot(0, lambda: self._discard(op))
+
+    def _discard(self, op: BackgroundOp) -> None:
         with self._lock:
             self._live.discard(op)
-        op.deleteLater()
 
 
 def _safe_emit(signal: Any, value: object) -> None:
     """Emit unless the receiving object was already destroyed (window closed meanwhile)."""
     try:
-        signal.emit(value)
+        emit(signal, value)
     except RuntimeError:
         log.debug("result dropped: receiver gone")
