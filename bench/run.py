@@ -223,6 +223,7 @@ def _write_roster(db: Any, actor: Any, path: Path, n: int, seed: int) -> int:
     from wushe_desktop.domain.tags import tags_text, validate_tags
     from wushe_desktop.infra.excel import write_table
     from wushe_desktop.residents.excel_columns import SHEET_TITLE, resident_columns
+    from wushe_desktop.residents.models import Resident
     from wushe_desktop.stations.models import Community, Grid
 
     with db.reader() as s:
@@ -232,8 +233,9 @@ def _write_roster(db: Any, actor: Any, path: Path, n: int, seed: int) -> int:
             .where(Community.station_id == actor.station_id)
             .order_by(Community.name, Grid.name)
         ).all()
+        taken = set(s.scalars(select(Resident.id_number).where(Resident.id_number.is_not(None))))
     rng = random.Random(f"roster:{seed}")
-    maker = PeopleMaker(rng, date.today())
+    maker = PeopleMaker(rng, date.today(), taken=taken)  # new people only
     rows: list[dict[str, object]] = []
     while len(rows) < n:
         community, kind, grid = places[rng.randrange(len(places))]

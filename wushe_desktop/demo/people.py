@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
@@ -112,10 +112,10 @@ def _old_age(rng: random.Random, lo: int = 60, hi: int = 99) -> int:
 class PeopleMaker:
     """Makes households for one demo run; remembers ID numbers so none repeats."""
 
-    def __init__(self, rng: random.Random, as_of: date) -> None:
+    def __init__(self, rng: random.Random, as_of: date, taken: Iterable[str] = ()) -> None:
         self.rng = rng
         self.as_of = as_of
-        self._ids: set[str] = set()
+        self._ids: set[str] = set(taken)  # numbers already in use (e.g. in the database)
         self._makers: dict[str, Callable[[str], list[Person]]] = {
             "alone_old": self._alone_old,
             "old_couple": self._old_couple,
