@@ -119,3 +119,21 @@ def type_text(qtbot: QtBot, widget: object, text: str) -> None:
     else:
         widget.setFocus()
         widget.insert(text)
+
+
+DEMO_PASSWORD = "Demo12345"
+
+
+@pytest.fixture
+def demo_ctx(
+    db: Database, executor: DbExecutor, ui_settings: UiSettings, monkeypatch: pytest.MonkeyPatch
+) -> AppContext:
+    """The tiny demo station (200 residents), signed in as its director."""
+    from wushe_desktop.accounts.service import sign_in
+    from wushe_desktop.demo.generate import generate_demo
+
+    monkeypatch.setenv("WUSHE_ADMIN_PASSWORD", DEMO_PASSWORD)
+    summary = generate_demo(db, scale="tiny", seed=1)
+    actor = sign_in(db, "zhanzhang", DEMO_PASSWORD)
+    label = StationLabel(summary.station_name, "", "", summary.station_code)
+    return AppContext(db, executor, ui_settings, actor, label)

@@ -31,6 +31,7 @@ from wushe_desktop.accounts.permissions import Actor
 from wushe_desktop.infra.errors import ValidationError
 from wushe_desktop.ui.widgets.form_dialog import FormDialog
 from wushe_desktop.ui.workers import DbExecutor
+from wushe_desktop.ui.widgets.combos import find_data, select_data
 
 GENDERS = ("", "男", "女")
 DUPLICATE_DELAY_MS = 250
@@ -206,7 +207,7 @@ class ResidentDialog(FormDialog):
         self.grid.addItem(self.tr("（不指定）"), None)
         for g in self.places.grids.get(cid, []) if cid else []:
             self.grid.addItem(g.name, g.id)
-        index = self.grid.findData(current)
+        index = find_data(self.grid, current)
         self.grid.setCurrentIndex(max(0, index))
         self.grid.blockSignals(False)
         self.grid.setEnabled(cid is not None)
@@ -226,9 +227,9 @@ class ResidentDialog(FormDialog):
             self.has_birth.setChecked(True)
             self.birth.setDate(QDate(row.birth_date.year, row.birth_date.month, row.birth_date.day))
         self.phone.setText(row.phone)
-        self.community.setCurrentIndex(max(0, self.community.findData(row.community_id)))
+        select_data(self.community, row.community_id)
         self._fill_grids()
-        self.grid.setCurrentIndex(max(0, self.grid.findData(row.grid_id)))
+        select_data(self.grid, row.grid_id)
         self.address.setText(row.address)
         for code, detail in row.tags.items():
             box = self.tag_boxes.get(code)

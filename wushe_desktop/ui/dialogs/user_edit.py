@@ -11,6 +11,7 @@ from wushe_desktop.accounts.permissions import Actor, Role
 from wushe_desktop.ui.dialogs.change_password import password_field, password_problem
 from wushe_desktop.ui.widgets.form_dialog import FormDialog
 from wushe_desktop.ui.workers import DbExecutor
+from wushe_desktop.ui.widgets.combos import select_data
 
 STATION_ROLES = (Role.DIRECTOR, Role.SOCIAL_WORKER, Role.COORDINATOR, Role.SUPERVISOR)
 ROLE_NOTES = {
@@ -60,7 +61,7 @@ class UserDialog(FormDialog):
             self.username.setText(existing.username)
             self.username.setReadOnly(True)
             self.display_name.setText(existing.display_name)
-            self.role.setCurrentIndex(max(0, self.role.findData(existing.role)))
+            select_data(self.role, existing.role)
         self.role.currentIndexChanged.connect(self._show_note)
         self._show_note()
         self.check()

@@ -34,6 +34,7 @@ from wushe_desktop.ui.qtcompat import emit
 from wushe_desktop.ui.settings import UiSettings
 from wushe_desktop.ui.widgets.labels import title_label
 from wushe_desktop.ui.widgets.tables import DataTable
+from wushe_desktop.ui.widgets.combos import select_data
 
 SEARCH_DELAY_MS = 150
 
@@ -185,7 +186,7 @@ class ResidentsPage(Page):
         self.community.addItem(self.tr("全部社区（村）"), None)
         for c in places.communities:
             self.community.addItem(c.name, c.id)
-        self.community.setCurrentIndex(max(0, self.community.findData(current)))
+        select_data(self.community, current)
         self.community.blockSignals(False)
         self._fill_grid_filter()
 
@@ -198,7 +199,7 @@ class ResidentsPage(Page):
         if cid is not None and self.places is not None:
             for g in self.places.grids.get(cid, []):
                 self.grid.addItem(g.name, g.id)
-        self.grid.setCurrentIndex(max(0, self.grid.findData(current)))
+        select_data(self.grid, current)
         self.grid.setEnabled(cid is not None)
         self.grid.blockSignals(False)
 
@@ -296,7 +297,7 @@ class ResidentsPage(Page):
             self.set_recycle_mode(False)
             self.search.clear()
             self.community.setCurrentIndex(0)
-            self.tag.setCurrentIndex(max(0, self.tag.findData(argument["tag"])))
+            select_data(self.tag, argument["tag"])
             self.run_query()
         elif isinstance(argument, uuid.UUID):
             self.show_resident(argument)
