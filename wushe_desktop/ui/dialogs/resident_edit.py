@@ -29,9 +29,9 @@ from sqlalchemy.orm import Session
 
 from wushe_desktop.accounts.permissions import Actor
 from wushe_desktop.infra.errors import ValidationError
+from wushe_desktop.ui.widgets.combos import find_data, select_data
 from wushe_desktop.ui.widgets.form_dialog import FormDialog
 from wushe_desktop.ui.workers import DbExecutor
-from wushe_desktop.ui.widgets.combos import find_data, select_data
 
 GENDERS = ("", "男", "女")
 DUPLICATE_DELAY_MS = 250

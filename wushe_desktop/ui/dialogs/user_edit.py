@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from wushe_desktop.accounts.permissions import Actor, Role
 from wushe_desktop.ui.dialogs.change_password import password_field, password_problem
+from wushe_desktop.ui.widgets.combos import select_data
 from wushe_desktop.ui.widgets.form_dialog import FormDialog
 from wushe_desktop.ui.workers import DbExecutor
-from wushe_desktop.ui.widgets.combos import select_data
 
 STATION_ROLES = (Role.DIRECTOR, Role.SOCIAL_WORKER, Role.COORDINATOR, Role.SUPERVISOR)
 ROLE_NOTES = {

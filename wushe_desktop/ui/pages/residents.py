@@ -32,9 +32,9 @@ from wushe_desktop.ui.pages.base import Page
 from wushe_desktop.ui.pages.resident_detail import ResidentDetail
 from wushe_desktop.ui.qtcompat import emit
 from wushe_desktop.ui.settings import UiSettings
+from wushe_desktop.ui.widgets.combos import select_data
 from wushe_desktop.ui.widgets.labels import title_label
 from wushe_desktop.ui.widgets.tables import DataTable
-from wushe_desktop.ui.widgets.combos import select_data
 
 SEARCH_DELAY_MS = 150
 
