@@ -233,14 +233,16 @@ class DbExecutor:
         gives it a 取消 button that sets ``op.token``.
         """
         op = BackgroundOp(on_done, on_error, owner=parent, on_finished=self._forget)
+        with self._lock:
+            if self._closed:  # the app is closing: late requests are dropped, not run
+                log.debug("DbExecutor is shut down; request dropped")
+                op.done = True
+                return op
+            self._live.add(op)
         if progress is not None:
             op.attach_dialog(
                 progress, parent if isinstance(parent, QWidget) else None, cancellable=cancellable
             )
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("DbExecutor is shut down")
-            self._live.add(op)
         self._pool.submit(self._call, fn, op)
         return op
 

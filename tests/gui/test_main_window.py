@@ -1,0 +1,175 @@
+"""The main window and its other pages: navigation, dashboard counts, communities and grids,
+audit log, user management, remembered geometry, sign-out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import Boxes, type_text
+from wushe_desktop.accounts.permissions import Role
+from wushe_desktop.infra.db.engine import Database
+from wushe_desktop.ui.context import AppContext
+from wushe_desktop.ui.main_window import MainWindow
+from wushe_desktop.ui.pages.coming_soon import ComingSoonPage
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_ctx: AppContext) -> MainWindow:
+    w = MainWindow(demo_ctx)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_every_page_opens(qtbot: QtBot, window: MainWindow) -> None:
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles[:3] == ["工作台", "居民", "社区与网格"]
+    assert "审计日志" in titles and titles[-1] == "设置"
+    for row, entry in enumerate(window.entries):
+        window.nav.setCurrentRow(row)
+        page = window.pages[entry.key]
+        assert window.stack.currentWidget() is page
+        if entry.key in {"cases", "volunteers", "organizations", "charity", "tasks", "reports"}:
+            assert isinstance(page, ComingSoonPage)
+            assert any(
+                "即将提供" in lbl.text() for lbl in page.findChildren(type(page.description))
+            )
+    window.ctx.executor.wait_idle()
+    qtbot.wait(50)
+    assert "清河" in window.station_label.text() or window.station_label.text()
+    assert "站长" in window.user_label.text()
+    assert window.ctx.db.describe() in window.db_label.text()
+
+
+def test_dashboard_counts(qtbot: QtBot, window: MainWindow) -> None:
+    page: Any = window.page("dashboard")
+    qtbot.waitUntil(lambda: page.loaded is not None, timeout=10_000)
+    assert page.loaded.residents == 200
+    assert page.residents_card.value.text() == "200"
+    assert page.loaded.communities >= 1
+    # a key-group button opens the residents list filtered by that tag
+    code = "elderly"
+    page.tag_buttons[code].click()
+    residents: Any = window.pages["residents"]
+    assert window.stack.currentWidget() is residents
+    assert residents.tag.currentData() == code
+
+
+def test_communities_add_edit_grid(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, boxes: Boxes
+) -> None:
+    from wushe_desktop.ui.dialogs.community_edit import CommunityDialog
+    from wushe_desktop.ui.dialogs.grid_edit import GridDialog
+
+    page: Any = window.show_page("communities")
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    before = page.model.rowCount()
+
+    def fill_community(self: CommunityDialog) -> int:
+        self.show()
+        assert not self.ok_button.isEnabled()  # name is required
+        self.name.setFocus()
+        self.name.insert("新建社区")
+        self.name.textEdited.emit(self.name.text())
+        self.population.setValue(100)
+        self.households.setValue(300)
+        self.check()
+        assert "户数" in self.error.text()
+        self.households.setValue(40)
+        self.check()
+        self.ok_button.click()
+        qtbot.waitUntil(lambda: self.result_value is not None, timeout=10_000)
+        return 1
+
+    monkeypatch.setattr(CommunityDialog, "exec", fill_community)
+    page.add_community()
+    qtbot.waitUntil(lambda: page.model.rowCount() == before + 1, timeout=10_000)
+    qtbot.waitUntil(lambda: page.current_community().name == "新建社区", timeout=10_000)
+
+    def fill_grid(self: GridDialog) -> int:
+        self.show()
+        self.name.insert("一网格")
+        type_text(qtbot, self.worker_phone, "12345")
+        self.check()
+        assert "电话" in self.error.text() or "号码" in self.error.text()
+        self.worker_phone.clear()
+        type_text(qtbot, self.worker_phone, "13812345678")
+        self.check()
+        self.ok_button.click()
+        qtbot.waitUntil(lambda: self.result_value is not None, timeout=10_000)
+        return 1
+
+    monkeypatch.setattr(GridDialog, "exec", fill_grid)
+    page.add_grid()
+    qtbot.waitUntil(lambda: page.grid_model.rowCount() == 1, timeout=10_000)
+    assert page.grid_model.rows[0].worker_phone == "13812345678"
+
+
+def test_audit_log_lists_sign_in(qtbot: QtBot, window: MainWindow) -> None:
+    page: Any = window.show_page("audit")
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    actions = {r.action for r in page.model.rows}
+    assert "登录" in actions
+    page.action.setCurrentIndex(page.action.findData("登录"))
+    qtbot.waitUntil(
+        lambda: page.model.rowCount() > 0 and {r.action for r in page.model.rows} == {"登录"},
+        timeout=10_000,
+    )
+
+
+def test_user_management_create_and_disable(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, db: Database
+) -> None:
+    from wushe_desktop.ui.dialogs.user_edit import UserDialog
+
+    settings: Any = window.show_page("settings")
+    users = settings.users_page
+    settings.tabs.setCurrentWidget(users)
+    qtbot.waitUntil(lambda: users.model.rowCount() > 0, timeout=10_000)
+    before = users.model.rowCount()
+
+    def fill(self: UserDialog) -> int:
+        self.show()
+        type_text(qtbot, self.username, "xiaoli")
+        self.display_name.insert("李社工")
+        self.role.setCurrentIndex(self.role.findText(Role.SOCIAL_WORKER.value))
+        type_text(qtbot, self.password, "xiaoli2024")
+        type_text(qtbot, self.password2, "xiaoli2024")
+        self.check()
+        self.ok_button.click()
+        qtbot.waitUntil(lambda: self.result_value is not None, timeout=10_000)
+        return 1
+
+    monkeypatch.setattr(UserDialog, "exec", fill)
+    users.add()
+    qtbot.waitUntil(lambda: users.model.rowCount() == before + 1, timeout=10_000)
+    row = next(i for i, r in enumerate(users.model.rows) if r.username == "xiaoli")
+    users.table.selectRow(row)
+    assert users.toggle_button.text() == "停用"
+    users.toggle_active()
+    qtbot.waitUntil(
+        lambda: not next(r for r in users.model.rows if r.username == "xiaoli").active,
+        timeout=10_000,
+    )
+
+
+def test_geometry_and_sign_out(qtbot: QtBot, demo_ctx: AppContext) -> None:
+    w = MainWindow(demo_ctx)
+    qtbot.addWidget(w)
+    w.show()
+    w.resize(1111, 700)
+    w.splitter.setSizes([200, 900])
+    with qtbot.waitSignal(w.sign_out_requested, timeout=2000):
+        w.request_sign_out()
+    w.close()
+    w2 = MainWindow(demo_ctx)
+    qtbot.addWidget(w2)
+    # the offscreen screen is small, so the restored size is clamped; the state was stored
+    assert demo_ctx.settings._bytes("geometry/main") is not None
+    assert w2.splitter.sizes()[0] == 200
+    w2.close()
