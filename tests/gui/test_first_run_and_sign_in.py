@@ -54,7 +54,7 @@ def test_first_run_wizard_creates_station_empty_start(
     assert dp.isComplete()
     wizard.next()
     assert wizard.data_page.blank.isChecked()
-    with qtbot.waitSignal(wizard.finished, timeout=10_000):
+    with qtbot.waitSignal(wizard.finished, timeout=30_000):
         wizard.button(QWizard.WizardButton.FinishButton).click()
     assert isinstance(wizard.actor, Actor)
     assert wizard.actor.role is Role.DIRECTOR

@@ -48,7 +48,7 @@ def test_every_page_opens(qtbot: QtBot, window: MainWindow) -> None:
 
 def test_dashboard_counts(qtbot: QtBot, window: MainWindow) -> None:
     page: Any = window.page("dashboard")
-    qtbot.waitUntil(lambda: page.loaded is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: page.loaded is not None, timeout=30_000)
     assert page.loaded.residents == 200
     assert page.residents_card.value.text() == "200"
     assert page.loaded.communities >= 1
@@ -67,7 +67,7 @@ def test_communities_add_edit_grid(
     from wushe_desktop.ui.dialogs.grid_edit import GridDialog
 
     page: Any = window.show_page("communities")
-    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=30_000)
     before = page.model.rowCount()
 
     def fill_community(self: CommunityDialog) -> int:
@@ -83,13 +83,13 @@ def test_communities_add_edit_grid(
         self.households.setValue(40)
         self.check()
         self.ok_button.click()
-        qtbot.waitUntil(lambda: self.result_value is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: self.result_value is not None, timeout=30_000)
         return 1
 
     monkeypatch.setattr(CommunityDialog, "exec", fill_community)
     page.add_community()
-    qtbot.waitUntil(lambda: page.model.rowCount() == before + 1, timeout=10_000)
-    qtbot.waitUntil(lambda: page.current_community().name == "新建社区", timeout=10_000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == before + 1, timeout=30_000)
+    qtbot.waitUntil(lambda: page.current_community().name == "新建社区", timeout=30_000)
 
     def fill_grid(self: GridDialog) -> int:
         self.show()
@@ -101,24 +101,24 @@ def test_communities_add_edit_grid(
         type_text(qtbot, self.worker_phone, "13812345678")
         self.check()
         self.ok_button.click()
-        qtbot.waitUntil(lambda: self.result_value is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: self.result_value is not None, timeout=30_000)
         return 1
 
     monkeypatch.setattr(GridDialog, "exec", fill_grid)
     page.add_grid()
-    qtbot.waitUntil(lambda: page.grid_model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: page.grid_model.rowCount() == 1, timeout=30_000)
     assert page.grid_model.rows[0].worker_phone == "13812345678"
 
 
 def test_audit_log_lists_sign_in(qtbot: QtBot, window: MainWindow) -> None:
     page: Any = window.show_page("audit")
-    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=30_000)
     actions = {r.action for r in page.model.rows}
     assert "登录" in actions
     page.action.setCurrentIndex(page.action.findData("登录"))
     qtbot.waitUntil(
         lambda: page.model.rowCount() > 0 and {r.action for r in page.model.rows} == {"登录"},
-        timeout=10_000,
+        timeout=30_000,
     )
 
 
@@ -130,7 +130,7 @@ def test_user_management_create_and_disable(
     settings: Any = window.show_page("settings")
     users = settings.users_page
     settings.tabs.setCurrentWidget(users)
-    qtbot.waitUntil(lambda: users.model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: users.model.rowCount() > 0, timeout=30_000)
     before = users.model.rowCount()
 
     def fill(self: UserDialog) -> int:
@@ -142,19 +142,19 @@ def test_user_management_create_and_disable(
         type_text(qtbot, self.password2, "xiaoli2024")
         self.check()
         self.ok_button.click()
-        qtbot.waitUntil(lambda: self.result_value is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: self.result_value is not None, timeout=30_000)
         return 1
 
     monkeypatch.setattr(UserDialog, "exec", fill)
     users.add()
-    qtbot.waitUntil(lambda: users.model.rowCount() == before + 1, timeout=10_000)
+    qtbot.waitUntil(lambda: users.model.rowCount() == before + 1, timeout=30_000)
     row = next(i for i, r in enumerate(users.model.rows) if r.username == "xiaoli")
     users.table.selectRow(row)
     assert users.toggle_button.text() == "停用"
     users.toggle_active()
     qtbot.waitUntil(
         lambda: not next(r for r in users.model.rows if r.username == "xiaoli").active,
-        timeout=10_000,
+        timeout=30_000,
     )
 
 

@@ -36,12 +36,12 @@ def page(qtbot: QtBot, demo_ctx: AppContext) -> ResidentsPage:
     qtbot.addWidget(p)
     p.resize(1200, 700)
     p.show()
-    qtbot.waitUntil(lambda: p.places is not None and not p.model.loading, timeout=10_000)
+    qtbot.waitUntil(lambda: p.places is not None and not p.model.loading, timeout=30_000)
     return p
 
 
 def wait_list(qtbot: QtBot, page: ResidentsPage, trigger: Callable[[], object]) -> int:
-    with qtbot.waitSignal(page.list_updated, timeout=10_000) as blocker:
+    with qtbot.waitSignal(page.list_updated, timeout=30_000) as blocker:
         trigger()
     return int(blocker.args[0])  # type: ignore[index]
 
@@ -57,7 +57,7 @@ def drive_dialog(
         self.check()
         assert self.ok_button.isEnabled(), self.error.text()
         self.ok_button.click()
-        qtbot.waitUntil(lambda: self.result_value is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: self.result_value is not None, timeout=30_000)
         return 1
 
     monkeypatch.setattr(ResidentDialog, "exec", exec_)
@@ -219,7 +219,7 @@ def test_export_via_dialog(
         assert self.full.isEnabled()  # the director may export full numbers
         self.path.setText(str(target))
         self.export_button.click()
-        qtbot.waitUntil(lambda: self.saved_path is not None, timeout=20_000)
+        qtbot.waitUntil(lambda: self.saved_path is not None, timeout=60_000)
         return 1
 
     monkeypatch.setattr(ExportDialog, "exec", exec_)
@@ -256,20 +256,20 @@ def test_import_via_dialog_with_bad_row(
     dlg.show()
     template = tmp_path / "模板.xlsx"
     dlg.save_template(template)
-    qtbot.waitUntil(lambda: bool(boxes.texts("information")), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(boxes.texts("information")), timeout=30_000)
     assert template.exists()
 
     dlg.set_source(source)
-    qtbot.waitUntil(lambda: dlg.preview.rowCount() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: dlg.preview.rowCount() == 2, timeout=30_000)
     assert dlg.preview.item(0, 0).text() == "司马光"
 
     dlg.check_button.click()  # dry run: nothing written
-    qtbot.waitUntil(lambda: dlg.report is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: dlg.report is not None, timeout=60_000)
     assert dlg.report.dry_run and dlg.report.created == 1 and dlg.report.rejected == 1
     assert not dlg.imported
 
     dlg.import_button.click()
-    qtbot.waitUntil(lambda: dlg.report is not None and not dlg.report.dry_run, timeout=20_000)
+    qtbot.waitUntil(lambda: dlg.report is not None and not dlg.report.dry_run, timeout=60_000)
     assert dlg.report.created == 1
     assert dlg.errors_table.rowCount() >= 1
     assert dlg.errors_table.item(0, 0).text() == "3"  # sheet row of the bad line
@@ -288,12 +288,12 @@ def test_lazy_model_passes_modeltester(
     from wushe_desktop.ui.models.residents_model import PAGE_SIZE, ResidentListModel
 
     model = ResidentListModel(demo_ctx.executor, demo_ctx.actor)
-    with qtbot.waitSignal(model.query_loaded, timeout=10_000):
+    with qtbot.waitSignal(model.query_loaded, timeout=30_000):
         model.set_query(ResidentQuery())
     assert model.rowCount() == 200
     qtmodeltester.check(model, force_py=True)
     # the last row loads from the end of the list, not by walking from the start
     model.row(199)
-    qtbot.waitUntil(lambda: model.is_loaded(199), timeout=10_000)
+    qtbot.waitUntil(lambda: model.is_loaded(199), timeout=30_000)
     assert model.row(199) is not None
     assert (199 // PAGE_SIZE) in model.cached_pages
