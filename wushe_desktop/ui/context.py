@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from wushe_desktop.accounts.permissions import Action, Actor, Resource
-from wushe_desktop.infra.db.engine import Database
-from wushe_desktop.ui.settings import UiSettings
-from wushe_desktop.ui.workers import DbExecutor
+
+if TYPE_CHECKING:
+    from wushe_desktop.infra.db.engine import Database
+    from wushe_desktop.ui.settings import UiSettings
+    from wushe_desktop.ui.workers import DbExecutor
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,20 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
-from sqlalchemy.orm import Session
 
-from wushe_desktop.infra.db.engine import Database
 from wushe_desktop.infra.errors import Cancelled
 from wushe_desktop.infra.progress import CancelToken, Progress
 from wushe_desktop.ui.qtcompat import emit
+
+if TYPE_CHECKING:  # SQLAlchemy is imported off the GUI thread at start (cold-start time)
+    from sqlalchemy.orm import Session
+
+    from wushe_desktop.infra.db.engine import Database
 
 log = logging.getLogger(__name__)
 

@@ -32,12 +32,15 @@ def sign_in_call(executor: DbExecutor, username: str, password: str) -> Actor:
     return sign_in(executor.db, username, password)
 
 
+OPENING = "正在打开数据库，请稍候…"
+
+
 class SignInDialog(QDialog):
     """Asks for user name and password until the core accepts them or the user gives up."""
 
     def __init__(
         self,
-        executor: DbExecutor,
+        executor: DbExecutor | None,
         settings: UiSettings,
         *,
         station_name: str = "",
@@ -48,6 +51,7 @@ class SignInDialog(QDialog):
         self._settings = settings
         self.actor: Actor | None = None
         self._busy = False
+        self._pending = False
         self.setWindowTitle(self.tr("登录 — %s") % APP_TITLE)
         self.setMinimumWidth(420)
 
@@ -95,12 +99,25 @@ class SignInDialog(QDialog):
             self.password.setFocus()
             return
         self._set_busy(True)
-        self._executor.run_in_background(
-            lambda _op: sign_in_call(self._executor, username, password),
+        executor = self._executor
+        if executor is None:  # still opening the database: sign in as soon as it is ready
+            self._pending = True
+            self.error.show_info(self.tr(OPENING))
+            return
+        executor.run_in_background(
+            lambda _op: sign_in_call(executor, username, password),
             self._on_signed_in,
             self._on_failed,
             parent=self,
         )
+
+    def set_executor(self, executor: DbExecutor) -> None:
+        """The database is open: submit a sign-in the user already asked for."""
+        self._executor = executor
+        if self._pending:
+            self._pending = False
+            self._busy = False
+            self._submit()
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -130,7 +147,7 @@ class SignInDialog(QDialog):
     @classmethod
     def ask(
         cls,
-        executor: DbExecutor,
+        executor: DbExecutor | None,
         settings: UiSettings,
         *,
         station_name: str = "",

@@ -1,7 +1,10 @@
 """居民: the pattern page — search as you type, filters, lazy list, detail panel, recycle bin.
 
-Typing restarts a 150 ms timer; the query then runs on the DB thread and the list is
-replaced only by the newest query's result (older ones are dropped by the model).
+Search as you type without a fixed debounce: a keystroke runs the query at once when none
+is in flight; keystrokes that arrive while one runs are coalesced into a single follow-up
+query for the newest text. The list therefore updates one query time (a few ms) after the
+last keystroke, and fast typing never piles queries up on the DB thread; the model drops
+any result that is not the newest.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -36,8 +39,6 @@ from wushe_desktop.ui.widgets.combos import select_data
 from wushe_desktop.ui.widgets.labels import title_label
 from wushe_desktop.ui.widgets.tables import DataTable
 
-SEARCH_DELAY_MS = 150
-
 
 class ResidentsPage(Page):
     #: Emitted when the list shows the result of the latest query (row count).
@@ -50,6 +51,7 @@ class ResidentsPage(Page):
         self.recycle_mode = False
         self._select_after_load: uuid.UUID | None = None
         self._typed_at: float | None = None
+        self._rerun = False  # the text changed while a query was running
         #: Milliseconds from the last keystroke to the list update (for the benchmark).
         self.last_latency_ms: float | None = None
         layout = QVBoxLayout(self)
@@ -76,10 +78,6 @@ class ResidentsPage(Page):
         self.status.setStyleSheet("color: #666;")
         layout.addWidget(self.status)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.run_query)
         self._connect()
         self._update_buttons()
         self.load_places()
@@ -159,7 +157,7 @@ class ResidentsPage(Page):
         self.grid.currentIndexChanged.connect(lambda _i: self.run_query())
         self.tag.currentIndexChanged.connect(lambda _i: self.run_query())
         self.model.query_loaded.connect(self._on_query_loaded)
-        self.model.load_failed.connect(lambda exc: errors.show_error(self, exc))
+        self.model.load_failed.connect(self._on_load_failed)
         self.model.modelReset.connect(self._on_selection)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._on_selection())
         self.table.doubleClicked.connect(lambda _i: self.edit())
@@ -220,12 +218,22 @@ class ResidentsPage(Page):
 
     def _on_text_changed(self, _text: str) -> None:
         self._typed_at = time.perf_counter()
-        self._timer.start()
+        if self.model.loading:
+            self._rerun = True  # run once more with the newest text when this one is done
+        else:
+            self.run_query()
 
     def run_query(self) -> None:
-        self._timer.stop()
+        self._rerun = False
         self.count_label.setText(self.tr("正在查找…"))
         self.model.set_query(self.current_query())
+
+    def _on_load_failed(self, exc: object) -> None:
+        if self._rerun:
+            self.run_query()
+            return
+        self.count_label.setText("")
+        errors.show_error(self, exc if isinstance(exc, BaseException) else Exception(exc))
 
     def refresh(self) -> None:
         self.load_places()
@@ -236,6 +244,9 @@ class ResidentsPage(Page):
             self.model.reload()
 
     def _on_query_loaded(self, total: int) -> None:
+        if self._rerun:
+            self.run_query()  # the text changed meanwhile: show the newest query instead
+            return
         if self._typed_at is not None:
             self.last_latency_ms = (time.perf_counter() - self._typed_at) * 1000
             self._typed_at = None
