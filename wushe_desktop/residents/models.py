@@ -24,13 +24,20 @@ class Resident(IdMixin, StationScopedMixin, TimestampMixin, VersionedMixin, Soft
     __tablename__ = "resident"
     __table_args__ = (
         UniqueConstraint("station_id", "doc_type", "id_number"),
-        Index("ix_resident_station_name", "station_id", "name", "id"),
-        Index("ix_resident_station_py_initials", "station_id", "py_initials"),
-        Index("ix_resident_station_py_full", "station_id", "py_full"),
-        Index("ix_resident_station_py_alt", "station_id", "py_initials_alt"),
-        Index("ix_resident_station_py_full_alt", "station_id", "py_full_alt"),
-        Index("ix_resident_station_id_number", "station_id", "id_number"),
-        Index("ix_resident_station_phone", "station_id", "phone"),
+        # deleted_at second: the live list (deleted_at IS NULL) and the recycle bin are
+        # read, counted and searched from these indexes alone (residents/search.py).
+        Index("ix_resident_station_name", "station_id", "deleted_at", "name", "id"),
+        Index("ix_resident_station_py_initials", "station_id", "deleted_at", "py_initials"),
+        Index("ix_resident_station_py_full", "station_id", "deleted_at", "py_full"),
+        Index("ix_resident_station_py_alt", "station_id", "deleted_at", "py_initials_alt"),
+        Index("ix_resident_station_py_full_alt", "station_id", "deleted_at", "py_full_alt"),
+        Index("ix_resident_station_id_number", "station_id", "deleted_at", "id_number"),
+        Index("ix_resident_station_phone", "station_id", "deleted_at", "phone"),
+        Index("ix_resident_station_birth", "station_id", "deleted_at", "birth_date", "id"),
+        Index("ix_resident_station_updated", "station_id", "deleted_at", "updated_at", "id"),
+        # A community's or grid's residents in name order (filtered lists, sort by community).
+        Index("ix_resident_community", "community_id", "deleted_at", "name", "id"),
+        Index("ix_resident_grid", "grid_id", "deleted_at", "name", "id"),
     )
 
     name: Mapped[str] = mapped_column(String(50))
@@ -40,10 +47,8 @@ class Resident(IdMixin, StationScopedMixin, TimestampMixin, VersionedMixin, Soft
     id_number: Mapped[str | None] = mapped_column(String(30), default=None)
     phone: Mapped[str | None] = mapped_column(String(20), default=None)
     address: Mapped[str] = mapped_column(String(200), default="")
-    community_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("community.id"), index=True)
-    grid_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("grid.id"), index=True, default=None
-    )
+    community_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("community.id"))
+    grid_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("grid.id"), default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
     # Search keys (lower-case ASCII): pinyin initials and full pinyin; *_alt holds the other
     # reading when the surname's reading differs from pypinyin's default (单 shan/dan).
