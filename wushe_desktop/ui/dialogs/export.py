@@ -36,6 +36,14 @@ from wushe_desktop.ui.workers import DbExecutor
 ExportRun = Callable[[Path, bool, Progress, CancelToken], int]
 
 
+def documents_dir() -> Path:
+    """The user's 文档 folder (where Windows users look for their files)."""
+    from PySide6.QtCore import QStandardPaths
+
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found and Path(found).is_dir() else Path.home()
+
+
 def default_file_name(stem: str) -> str:
     return f"{stem}_{datetime.now():%Y%m%d_%H%M}.xlsx"
 
@@ -65,7 +73,7 @@ class ExportDialog(QDialog):
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        folder = Path(settings.last_dir) if settings.last_dir else Path.home()
+        folder = Path(settings.last_dir) if settings.last_dir else documents_dir()
         self.path = QLineEdit(str(folder / default_file_name(stem)))
         browse = QPushButton(self.tr("浏览…"))
         browse.clicked.connect(self._browse)

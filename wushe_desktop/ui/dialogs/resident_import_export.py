@@ -31,7 +31,7 @@ from wushe_desktop.infra.errors import Cancelled, WusheError
 from wushe_desktop.residents.search import ResidentQuery
 from wushe_desktop.ui import errors, msgbox
 from wushe_desktop.ui.context import AppContext
-from wushe_desktop.ui.dialogs.export import ExportDialog
+from wushe_desktop.ui.dialogs.export import ExportDialog, documents_dir
 from wushe_desktop.ui.widgets.labels import ErrorLabel, title_label
 
 PREVIEW_ROWS = 20
@@ -161,7 +161,7 @@ class ResidentImportDialog(QDialog):
 
     def save_template(self, path: Path | None = None) -> None:
         if not path:
-            folder = Path(self.ctx.settings.last_dir or Path.home())
+            folder = Path(self.ctx.settings.last_dir or documents_dir())
             name, _ = QFileDialog.getSaveFileName(
                 self,
                 self.tr("保存导入模板"),
@@ -187,7 +187,7 @@ class ResidentImportDialog(QDialog):
         )
 
     def _choose(self) -> None:
-        folder = self.ctx.settings.last_dir or str(Path.home())
+        folder = self.ctx.settings.last_dir or str(documents_dir())
         name, _ = QFileDialog.getOpenFileName(
             self, self.tr("选择要导入的 Excel 文件"), folder, self.tr("Excel 工作簿 (*.xlsx)")
         )

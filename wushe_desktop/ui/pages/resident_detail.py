@@ -29,8 +29,6 @@ from wushe_desktop.ui.qtcompat import emit
 from wushe_desktop.ui.widgets.labels import title_label
 from wushe_desktop.ui.widgets.tables import DataTable
 
-RECORD_TYPE = "resident"
-
 CONSENT_COLUMNS: list[Column[Any]] = [
     Column("范围", lambda c: c.scope + ("（单独同意）" if c.sensitive else ""), width=150),
     Column(
@@ -51,11 +49,17 @@ def _local(at: Any) -> str:
     return at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def _describe(entry: Any) -> str:
+    from wushe_desktop.ui.pages.audit_log import describe
+
+    return describe(entry)
+
+
 HISTORY_COLUMNS: list[Column[Any]] = [
     Column("时间", lambda e: _local(e.at), width=125),
     Column("用户", lambda e: e.username, width=80),
     Column("操作", lambda e: e.action, width=90),
-    Column("内容", lambda e: e.detail or e.changes, width=300),
+    Column("内容", _describe, width=300, tooltip=_describe),
     Column("电脑", lambda e: e.host, width=90),
 ]
 
@@ -65,6 +69,7 @@ def load_detail(
 ) -> tuple[Any, list[Any], list[Any] | None]:
     """Runs on the DB thread: the row, its consents, and (with audit rights) its history."""
     from wushe_desktop.audit.service import record_history
+    from wushe_desktop.residents.common import RECORD_TYPE
     from wushe_desktop.residents.consent import list_consents
     from wushe_desktop.residents.service import get_resident
 
@@ -159,7 +164,13 @@ class ResidentDetail(QWidget):
             self.history_model, [c.width for c in HISTORY_COLUMNS]
         )
         if ctx.can(Resource.AUDIT, Action.READ):
-            self.tabs.addTab(self.history_table, self.tr("他人查看/修改记录"))
+            box = QWidget()
+            bl = QVBoxLayout(box)
+            self.history_note = QLabel()
+            self.history_note.setStyleSheet("color: #666;")
+            bl.addWidget(self.history_note)
+            bl.addWidget(self.history_table, 1)
+            self.tabs.addTab(box, self.tr("他人查看/修改记录"))
 
     # -- showing -------------------------------------------------------------------------------
     def show_row(self, row: Any) -> None:
@@ -219,6 +230,11 @@ class ResidentDetail(QWidget):
         self.consent_model.set_rows(consents)
         if history is not None:
             self.history_model.set_rows(history)
+            self.history_note.setText(
+                self.tr("共 %d 条：谁在何时查看完整信息、修改、删除或恢复了该居民。") % len(history)
+                if history
+                else self.tr("暂无记录：登记后还没有人修改或查看过该居民的完整信息。")
+            )
         self._update_buttons()
 
     def reveal(self) -> None:
