@@ -151,6 +151,27 @@ def _first_user(ctx: Any) -> Any:
         return list_users(s, ctx.actor)[0]
 
 
+def _extra_views(app: QApplication, executor: Any, window: Any, folder: Path) -> None:
+    """User management, the recycle bin and a resident's history."""
+    settings_page: Any = window.page("settings")
+    if settings_page.users_page is not None:
+        window.show_page("settings")
+        settings_page.tabs.setCurrentWidget(settings_page.users_page)
+        settle(app, executor)
+        save(window, folder / "page_settings_users.png")
+    residents: Any = window.show_page("residents")
+    residents.recycle_button.setChecked(True)
+    settle(app, executor)
+    save(window, folder / "page_residents_recycle_bin.png")
+    residents.recycle_button.setChecked(False)
+    settle(app, executor)
+    residents.table.selectRow(2)
+    residents.detail.tabs.setCurrentIndex(2 if residents.detail.tabs.count() > 2 else 0)
+    settle(app, executor)
+    save(window, folder / "page_residents_history.png")
+    residents.detail.tabs.setCurrentIndex(0)
+
+
 def shoot(db_path: Path, out: Path, readme: bool) -> list[Path]:
     from wushe_desktop.accounts.service import sign_in
     from wushe_desktop.infra.db.engine import Database
@@ -185,23 +206,7 @@ def shoot(db_path: Path, out: Path, readme: bool) -> list[Path]:
                 small.parent.mkdir(parents=True, exist_ok=True)
                 save_small(window, small)
                 written.append(small)
-        settings_page: Any = window.page("settings")
-        if settings_page.users_page is not None:
-            window.show_page("settings")
-            settings_page.tabs.setCurrentWidget(settings_page.users_page)
-            settle(app, executor)
-            save(window, folder / "page_settings_users.png")
-        residents: Any = window.show_page("residents")
-        residents.recycle_button.setChecked(True)
-        settle(app, executor)
-        save(window, folder / "page_residents_recycle_bin.png")
-        residents.recycle_button.setChecked(False)
-        settle(app, executor)
-        residents.table.selectRow(2)
-        residents.detail.tabs.setCurrentIndex(2 if residents.detail.tabs.count() > 2 else 0)
-        settle(app, executor)
-        save(window, folder / "page_residents_history.png")
-        residents.detail.tabs.setCurrentIndex(0)
+        _extra_views(app, executor, window, folder)
         if width == SIZES[0][0]:
             for name, make in dialogs(ctx, window):
                 dlg = make()
