@@ -21,7 +21,7 @@ from wushe_desktop.infra.db.engine import Database
 from wushe_desktop.infra.errors import Cancelled, PermissionDenied, ValidationError
 from wushe_desktop.infra.progress import CancelToken
 from wushe_desktop.models import Resident, ResidentTag, Station
-from wushe_desktop.residents import service
+from wushe_desktop.residents import exporter, service
 from wushe_desktop.residents.excel_io import (
     export_residents,
     import_residents,
@@ -516,6 +516,20 @@ def test_export_follows_the_query(
     with db.reader() as s:
         listed = [r.name for r in search(s, director, query, limit=100).rows]
     assert [r[0] for r in _sheet(out)[1:]] == listed
+
+
+def test_export_streams_in_chunks_with_their_tags(
+    db: Database, director: Actor, places: Places, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_residents(db, director, write_xlsx(tmp_path / "a.xlsx", HEADERS, good_rows()))
+    _seed(db, director, places)
+    monkeypatch.setattr(exporter, "CHUNK", 2)
+    out = tmp_path / "分批.xlsx"
+    assert export_residents(db, director, ResidentQuery(), out, full=True) == 6
+    by_name = {r[0]: r for r in _sheet(out)[1:]}
+    assert by_name["张三"][9] == "独居老人、残疾人（肢体/二级）"
+    assert by_name["王小明"][9] == "留守儿童" and by_name["李四"][9] is None
+    assert by_name["@王五"][9] == "残疾人（视力/一级）"
 
 
 def test_cancelled_export_leaves_no_file_and_no_audit(

@@ -170,8 +170,9 @@ def _guard(key: str, errors: CellErrors, parse: Callable[..., _T], *args: object
 
 
 def _as_text(key: str, value: object) -> str:
-    if key in FREE_TEXT and isinstance(value, str):
-        return value.strip()
+    """Cell text; strings from ``read_sheet`` are normalised already (free text: trimmed)."""
+    if isinstance(value, str):
+        return value.strip() if key in FREE_TEXT else value
     return cell_text(value)
 
 
