@@ -173,3 +173,31 @@ def test_geometry_and_sign_out(qtbot: QtBot, demo_ctx: AppContext) -> None:
     assert demo_ctx.settings._bytes("geometry/main") is not None
     assert w2.splitter.sizes()[0] == 200
     w2.close()
+
+
+def test_audit_export_is_itself_audited(
+    qtbot: QtBot, window: MainWindow, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl import load_workbook
+
+    from wushe_desktop.ui.dialogs.export import ExportDialog
+
+    page: Any = window.show_page("audit")
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=30_000)
+    target = tmp_path / "audit.xlsx"
+
+    def exec_(self: ExportDialog) -> int:
+        assert not self.full.isVisible()  # no masking choice for this list
+        self.path.setText(str(target))
+        self.export_button.click()
+        qtbot.waitUntil(lambda: self.saved_path is not None, timeout=60_000)
+        return 1
+
+    monkeypatch.setattr(ExportDialog, "exec", exec_)
+    page.export()
+    wb = load_workbook(target, read_only=True)
+    rows = [r for r in wb.worksheets[0].iter_rows(values_only=True) if any(r)]
+    wb.close()
+    assert any("登录" in r for r in rows)
+    page.refresh()
+    qtbot.waitUntil(lambda: any(r.action == "导出" for r in page.model.rows), timeout=30_000)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate
@@ -152,6 +153,61 @@ def query_entries(
     return query(session, actor, flt)
 
 
+def export_entries(
+    db: Any, actor: Actor, filters: dict[str, Any], path: Path, *, progress: Any, cancel: Any
+) -> int:
+    """Runs on the DB thread: the filtered entries to Excel; the export is itself audited
+    (entries name residents)."""
+    from wushe_desktop.accounts.permissions import Action, Resource
+    from wushe_desktop.audit.service import record
+    from wushe_desktop.infra.excel import Column as XColumn
+    from wushe_desktop.infra.excel import write_table
+
+    actor.require(Resource.AUDIT, Action.EXPORT)
+    with db.reader() as session:
+        entries = query_entries(session, actor, **filters)
+    rows = [
+        {
+            "at": _local(e.at),
+            "username": e.username,
+            "host": e.host,
+            "action": e.action,
+            "record_type": RECORD_TYPES.get(e.record_type, e.record_type),
+            "label": e.record_label,
+            "content": describe(e),
+        }
+        for e in entries
+    ]
+    columns = [
+        XColumn("时间", "at", width=20),
+        XColumn("用户", "username", width=12),
+        XColumn("电脑", "host", width=14),
+        XColumn("操作", "action", width=12),
+        XColumn("记录类型", "record_type", width=10),
+        XColumn("记录", "label", width=20),
+        XColumn("内容", "content", width=60),
+    ]
+    written = write_table(
+        path,
+        columns,
+        rows,
+        sheet_title="审计日志",
+        total=len(rows),
+        progress=progress,
+        cancel=cancel,
+    )
+    with db.transaction() as session:
+        record(
+            session,
+            actor,
+            AuditAction.EXPORT,
+            record_type="audit",
+            label="审计日志",
+            detail=f"导出审计日志 {written} 条到“{path.name}”",
+        )
+    return written
+
+
 def _day_start(d: QDate) -> datetime:
     """Local midnight of ``d`` as an aware UTC datetime."""
     local = datetime.combine(d.toPython(), time())  # type: ignore[arg-type]
@@ -182,6 +238,7 @@ class AuditPage(Page):
         for a in AuditAction:
             self.action.addItem(a.value, a.value)
         self.search_button = QPushButton(self.tr("查询"))
+        self.export_button = QPushButton(self.tr("导出Excel"))
         bar.addWidget(QLabel(self.tr("用户：")))
         bar.addWidget(self.user, 1)
         bar.addWidget(QLabel(self.tr("日期：")))
@@ -191,6 +248,7 @@ class AuditPage(Page):
         bar.addWidget(self.record_type)
         bar.addWidget(self.action)
         bar.addWidget(self.search_button)
+        bar.addWidget(self.export_button)
         layout.addLayout(bar)
         self.model: ListTableModel[Any] = ListTableModel(COLUMNS)
         self.table = DataTable("audit")
@@ -202,6 +260,7 @@ class AuditPage(Page):
         self.status.setStyleSheet("color: #666;")
         layout.addWidget(self.status)
         self.search_button.clicked.connect(self.refresh)
+        self.export_button.clicked.connect(self.export)
         self.user.returnPressed.connect(self.refresh)
         self.record_type.currentIndexChanged.connect(lambda _i: self.refresh())
         self.action.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -209,25 +268,36 @@ class AuditPage(Page):
     def activated(self) -> None:
         self.refresh()
 
+    def filters(self) -> dict[str, Any]:
+        return {
+            "username": self.user.text().strip(),
+            "record_type": self.record_type.currentData(),
+            "action": self.action.currentData(),
+            "since": _day_start(self.since.date()),
+            "until": _day_start(self.until.date()) + timedelta(days=1),
+        }
+
     def refresh(self) -> None:
-        actor = self.ctx.actor
-        username = self.user.text().strip()
-        record_type = self.record_type.currentData()
-        action = self.action.currentData()
-        since = _day_start(self.since.date())
-        until = _day_start(self.until.date()) + timedelta(days=1)
+        actor, filters = self.ctx.actor, self.filters()
         self.status.setText(self.tr("正在查询…"))
         self.ctx.executor.query(
-            lambda s: query_entries(
-                s,
-                actor,
-                username=username,
-                record_type=record_type,
-                action=action,
-                since=since,
-                until=until,
+            lambda s: query_entries(s, actor, **filters), self._on_loaded, parent=self
+        )
+
+    def export(self) -> None:
+        from wushe_desktop.ui.dialogs.export import ExportDialog
+
+        db, actor, filters = self.ctx.db, self.ctx.actor, self.filters()
+        ExportDialog.ask(
+            self.ctx.executor,
+            self.ctx.settings,
+            title=self.tr("导出审计日志"),
+            stem="审计日志",
+            run=lambda path, _full, p, c: export_entries(
+                db, actor, filters, path, progress=p, cancel=c
             ),
-            self._on_loaded,
+            scope_text=self.tr("当前查询条件下的记录（最多 %d 条）；导出本身也会记入审计日志。")
+            % LIMIT,
             parent=self,
         )
 
