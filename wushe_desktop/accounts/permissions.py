@@ -109,7 +109,7 @@ class Actor:
         """Raise ``PermissionDenied`` with a Chinese message unless the role allows it."""
         if not self.can(resource, action):
             raise PermissionDenied(
-                f"您的角色（{self.role.value}）无权{action.value}{resource.value}数据，"
+                f"您的角色（{self.role.value}）没有“{resource.value}：{action.value}”的权限，"
                 "如需此权限请联系站长。"
             )
 

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -156,8 +157,14 @@ def cmd_template(args: argparse.Namespace) -> int:
     from wushe_desktop.residents.excel_io import write_resident_template
 
     out = Path(args.out)
-    write_resident_template(out)
-    _say(f"已生成居民导入模板：{out}")
+    station_id = _single_station_id(args)
+    if station_id is None:
+        write_resident_template(out)
+        _say(f"已生成居民导入模板：{out}")
+        return EXIT_OK
+    with open_database(args, lock=False) as db, db.reader() as session:
+        write_resident_template(out, session=session, actor=system_actor(station_id))
+    _say(f"已生成居民导入模板（含本站社区与网格下拉选项）：{out}")
     return EXIT_OK
 
 
@@ -202,6 +209,27 @@ def cmd_import(args: argparse.Namespace) -> int:
     if report.error_workbook is not None:
         _say(f"被拒绝的行已写入：{report.error_workbook}（改正后可重新导入）")
     return EXIT_REJECTED if report.errors else EXIT_OK
+
+
+def _single_station_id(args: argparse.Namespace) -> uuid.UUID | None:
+    """The station of an existing one-station database (for template drop-downs), else None."""
+    from sqlalchemy import select
+
+    from wushe_desktop.stations.models import Station
+
+    db = Database.open(args.db)
+    try:
+        if db.file is not None and not db.file.exists():
+            return None
+        from wushe_desktop.infra.db import migrate as migrations
+
+        if not migrations.state(db).up_to_date:
+            return None
+        with db.reader() as session:
+            ids = list(session.scalars(select(Station.id).limit(2)))
+        return ids[0] if len(ids) == 1 else None
+    finally:
+        db.dispose()
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

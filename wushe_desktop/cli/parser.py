@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from typing import NoReturn
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -12,9 +13,32 @@ class UsageError(Exception):
     """Bad command-line usage; exit status 2."""
 
 
+#: argparse's English messages, in Chinese (the rest of the message is kept as is).
+_MESSAGES = (
+    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
+    (re.compile(r"the following arguments are required: (.*)"), "缺少必需的参数：{0}"),
+    (
+        re.compile(r"argument (\S+): invalid choice: '?([^' ]*)'?.*choose from (.*)\)"),
+        "参数 {0} 的取值“{1}”无效，可选：{2}",
+    ),
+    (re.compile(r"argument (\S+): invalid int value: '(.*)'"), "参数 {0} 需要整数，而不是“{1}”"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要一个值"),
+)
+
+
+def chinese_message(message: str) -> str:
+    for pattern, template in _MESSAGES:
+        match = pattern.search(message)
+        if match:
+            return template.format(*match.groups())
+    return message
+
+
 class ChineseParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"命令参数有误：{message}。运行 “wushe-desktop --help” 查看用法。")
+        raise UsageError(
+            f"命令参数有误：{chinese_message(message)}。运行 “wushe-desktop --help” 查看用法。"
+        )
 
 
 def build_parser() -> ChineseParser:
