@@ -122,8 +122,11 @@ def boot_database(db_arg: str | None) -> BootResult:
             lock.release()
         db.dispose()
         raise
-    # Warm up what signing in needs (argon2), still off the GUI thread.
+    # Warm up what signing in and the first page need (argon2, search, tags), still off the
+    # GUI thread and while the user types the password.
     from wushe_desktop.accounts import service as _accounts  # noqa: F401
+    from wushe_desktop.domain import tags as _tags  # noqa: F401
+    from wushe_desktop.residents import search as _search  # noqa: F401
 
     return BootResult(db, lock, backup, first)
 

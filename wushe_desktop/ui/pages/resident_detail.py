@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -28,6 +28,9 @@ from wushe_desktop.ui.models.table import Column, ListTableModel
 from wushe_desktop.ui.qtcompat import emit
 from wushe_desktop.ui.widgets.labels import title_label
 from wushe_desktop.ui.widgets.tables import DataTable
+
+#: Wait this long after the selection changed before loading consents and history (ms).
+DETAIL_DELAY_MS = 200
 
 CONSENT_COLUMNS: list[Column[Any]] = [
     Column("范围", lambda c: c.scope + ("（单独同意）" if c.sensitive else ""), width=150),
@@ -90,6 +93,10 @@ class ResidentDetail(QWidget):
         self.ctx = ctx
         self.row: Any = None
         self.revealed = False
+        self._load_timer = QTimer(self)
+        self._load_timer.setSingleShot(True)
+        self._load_timer.setInterval(DETAIL_DELAY_MS)
+        self._load_timer.timeout.connect(self._load_current)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
         head = QHBoxLayout()
@@ -174,17 +181,24 @@ class ResidentDetail(QWidget):
 
     # -- showing -------------------------------------------------------------------------------
     def show_row(self, row: Any) -> None:
-        """Show a list row at once (masked), then load consents and history."""
+        """Show a list row at once (masked); consents and history follow shortly, once the
+        selection has settled, so that moving through the list or typing in the search box
+        does not queue a detail query per row."""
         same = row is not None and self.row is not None and row.id == self.row.id
         self.row = row
         if not same:
             self.revealed = False
-        self._fill(row)
-        if row is not None:
-            self.load(row.id, reveal=self.revealed and same)
-        else:
             self.consent_model.set_rows([])
             self.history_model.set_rows([])
+        self._fill(row)
+        if row is not None:
+            self._load_timer.start()
+        else:
+            self._load_timer.stop()
+
+    def _load_current(self) -> None:
+        if self.row is not None:
+            self.load(self.row.id, reveal=self.revealed)
 
     def _fill(self, row: Any) -> None:
         self.setEnabled(row is not None)
