@@ -136,3 +136,28 @@ def test_idle_lock_and_unlock(qtbot: QtBot, ctx: AppContext) -> None:
     assert window.idle.active  # counting again
     window.idle.set_timeout_ms(0)
     window.close()
+
+
+def test_first_run_wizard_loads_demo_data(qtbot: QtBot, db: Database, executor: DbExecutor) -> None:
+    from wushe_desktop.residents.search import ResidentQuery, count
+
+    wizard = FirstRunWizard(executor)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.station_page
+    page.name.setText("清河街道社会工作服务站")
+    page.township.setText("清河街道")
+    page.code.setText("320812001")
+    wizard.next()
+    dp = wizard.director_page
+    dp.username.setText("zhanzhang")
+    dp.display_name.setText("王站长")
+    dp.password.setText("zhanzhang123")
+    dp.password2.setText("zhanzhang123")
+    wizard.next()
+    wizard.data_page.demo.setChecked(True)
+    with qtbot.waitSignal(wizard.finished, timeout=120_000):
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.actor is not None
+    with db.reader() as s:
+        assert count(s, wizard.actor, ResidentQuery()) > 100  # the demo filled *this* station
