@@ -29,6 +29,10 @@ class Resource(StrEnum):
     AUDIT = "审计日志"
     STATION = "站点"
     BACKUP = "备份"
+    CASE = "个案"
+    SERVICE = "服务记录"  # service records, group work, activities, visits
+    VOLUNTEER = "志愿者"
+    SHIFT = "排班与时长"  # shifts, assignments, check-in, hours, certificates
 
 
 class Action(StrEnum):
@@ -41,6 +45,9 @@ class Action(StrEnum):
     EXPORT = "导出"
     VIEW_SENSITIVE = "查看敏感信息"
     EXPORT_SENSITIVE = "导出完整敏感信息"
+    APPROVE = "审核"
+    ASSIGN = "分派"
+    PRINT = "打印"
 
 
 _R, _C, _U, _D = Action.READ, Action.CREATE, Action.UPDATE, Action.DELETE
@@ -55,22 +62,39 @@ MATRIX: dict[Role, dict[Resource, frozenset[Action]]] = {
         Resource.AUDIT: frozenset({_R, Action.EXPORT}),
         Resource.STATION: frozenset({_R, _U}),
         Resource.BACKUP: frozenset({_R, _C, Action.RESTORE}),
+        Resource.CASE: _ALL,
+        Resource.SERVICE: _ALL,
+        Resource.VOLUNTEER: _ALL,
+        Resource.SHIFT: _ALL,
     },
     Role.SOCIAL_WORKER: {
         Resource.RESIDENT: _EDIT | {Action.VIEW_SENSITIVE},
         Resource.COMMUNITY: frozenset({_R, Action.EXPORT}),
         Resource.STATION: frozenset({_R}),
         Resource.BACKUP: frozenset({_C}),
+        # Case content is further limited to the worker's own cases by the case services.
+        Resource.CASE: _EDIT | {Action.VIEW_SENSITIVE, Action.PRINT},
+        Resource.SERVICE: _EDIT | {Action.PRINT},
+        Resource.VOLUNTEER: _EDIT | {Action.VIEW_SENSITIVE, Action.PRINT},
+        Resource.SHIFT: _EDIT | {Action.ASSIGN, Action.PRINT},
     },
     Role.COORDINATOR: {
         Resource.RESIDENT: _EDIT,
         Resource.COMMUNITY: frozenset({_R, Action.EXPORT}),
         Resource.STATION: frozenset({_R}),
+        Resource.CASE: frozenset({_R}),  # that a case exists and who holds it, not its content
+        Resource.SERVICE: _EDIT | {Action.PRINT},
+        Resource.VOLUNTEER: _EDIT | {Action.VIEW_SENSITIVE, Action.PRINT},
+        Resource.SHIFT: _EDIT | {Action.ASSIGN, Action.APPROVE, Action.PRINT},
     },
     Role.SUPERVISOR: {
         Resource.RESIDENT: frozenset({_R}),
         Resource.COMMUNITY: frozenset({_R}),
         Resource.STATION: frozenset({_R}),
+        Resource.CASE: frozenset({_R, Action.APPROVE, Action.PRINT}),
+        Resource.SERVICE: frozenset({_R}),
+        Resource.VOLUNTEER: frozenset({_R}),
+        Resource.SHIFT: frozenset({_R}),
     },
     Role.DISTRICT_ADMIN: {
         Resource.RESIDENT: frozenset({_R, Action.EXPORT, Action.VIEW_SENSITIVE}),
@@ -79,6 +103,10 @@ MATRIX: dict[Role, dict[Resource, frozenset[Action]]] = {
         Resource.AUDIT: frozenset({_R, Action.EXPORT}),
         Resource.STATION: _ALL,
         Resource.BACKUP: frozenset({_R, _C, Action.RESTORE}),
+        Resource.CASE: frozenset({_R, Action.EXPORT}),
+        Resource.SERVICE: frozenset({_R, Action.EXPORT}),
+        Resource.VOLUNTEER: frozenset({_R, Action.EXPORT}),
+        Resource.SHIFT: frozenset({_R, Action.EXPORT}),
     },
 }
 

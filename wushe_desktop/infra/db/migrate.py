@@ -29,37 +29,44 @@ def alembic_config() -> Config:
     return cfg
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+def head_revisions() -> tuple[str, ...]:
+    """The newest revision(s). Rooms developed in parallel may branch; each head is applied."""
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
 
 
-def current_revision(db: Database) -> str | None:
-    with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+def _label(revisions: tuple[str, ...]) -> str:
+    return "+".join(revisions)
 
 
 @dataclass(frozen=True)
 class MigrationState:
-    current: str | None
-    head: str
+    currents: tuple[str, ...]
+    heads: tuple[str, ...]
     has_tables: bool
 
     @property
+    def current(self) -> str | None:
+        """The database's revision(s) as one label (``None`` for an empty database)."""
+        return _label(self.currents) or None
+
+    @property
+    def head(self) -> str:
+        return _label(self.heads)
+
+    @property
     def is_new(self) -> bool:
-        return self.current is None and not self.has_tables
+        return not self.currents and not self.has_tables
 
     @property
     def up_to_date(self) -> bool:
-        return self.current == self.head
+        return set(self.currents) == set(self.heads)
 
 
 def state(db: Database) -> MigrationState:
     with db.engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
+        currents = tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
         tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
-    return MigrationState(current=current, head=head_revision(), has_tables=bool(tables))
+    return MigrationState(currents=currents, heads=head_revisions(), has_tables=bool(tables))
 
 
 def _known(revision: str) -> bool:
@@ -73,7 +80,7 @@ def _known(revision: str) -> bool:
 def _run_upgrade(conn: Connection) -> None:
     cfg = alembic_config()
     cfg.attributes["connection"] = conn
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")
 
 
 def upgrade(db: Database, *, backup: bool = True) -> Path | None:
@@ -81,7 +88,7 @@ def upgrade(db: Database, *, backup: bool = True) -> Path | None:
     st = state(db)
     if st.up_to_date:
         return None
-    if st.current is not None and not _known(st.current):
+    if any(not _known(rev) for rev in st.currents):
         raise DatabaseError(
             f"数据库版本（{st.current}）比本程序更新，请升级“五社联动工作站”后再打开；"
             "为保护数据，本程序不会修改它。"
