@@ -83,7 +83,7 @@ def test_export_reimport_changes_nothing(
 ) -> None:
     out = tmp_path / "全部居民.xlsx"
     assert run(["export", "residents", "--out", str(out), "--full"]) == 0
-    assert "已导出 2000 名居民" in capsys.readouterr().out
+    assert "已导出 2000 条居民记录" in capsys.readouterr().out
     assert run(["import", "residents", str(out)]) == 0
     assert "新增 0，更新 0，未变 2000，拒绝 0" in capsys.readouterr().out
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from wushe_desktop.accounts.permissions import Actor, system_actor
+from wushe_desktop.cli.exchange import EXCHANGES, Exchange, ExportOptions, ImportOptions
 from wushe_desktop.cli.parser import EXIT_OK, EXIT_REJECTED, UsageError
 from wushe_desktop.infra.db.engine import Database
 from wushe_desktop.infra.progress import Progress
@@ -153,49 +154,53 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_template(args: argparse.Namespace) -> int:
-    from wushe_desktop.residents.excel_io import write_resident_template
+def _exchange(args: argparse.Namespace) -> Exchange:
+    return EXCHANGES[args.what]
 
+
+def cmd_template(args: argparse.Namespace) -> int:
+    exchange = _exchange(args)
+    module = exchange.load()
     out = Path(args.out)
     station_id = _single_station_id(args)
     if station_id is None:
-        write_resident_template(out)
-        _say(f"已生成居民导入模板：{out}")
+        module.write_template(out, None, None)
+        _say(f"已生成{exchange.label}导入模板：{out}")
         return EXIT_OK
     with open_database(args, lock=False) as db, db.reader() as session:
-        write_resident_template(out, session=session, actor=system_actor(station_id))
-    _say(f"已生成居民导入模板（含本站社区与网格下拉选项）：{out}")
+        module.write_template(out, session, system_actor(station_id))
+    _say(f"已生成{exchange.label}导入模板（含本站的下拉选项）：{out}")
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from wushe_desktop.residents.excel_io import export_residents
-    from wushe_desktop.residents.search import ResidentQuery
-
+    exchange = _exchange(args)
+    options = ExportOptions(
+        full=args.full,
+        search=args.search,
+        deleted=args.deleted,
+        date_from=args.date_from,
+        date_to=args.date_to,
+    )
     with open_database(args, lock=False) as db:
         actor = sign_in_from_args(db, args)
-        query = ResidentQuery(text=args.search, deleted=args.deleted)
-        count = export_residents(
-            db, actor, query, Path(args.out), full=args.full, progress=_progress_printer()
-        )
-    masked = "（完整敏感信息）" if args.full else "（身份证号、电话已脱敏）"
-    _say(f"已导出 {count} 名居民{masked}：{args.out}")
+        count = exchange.load().export(db, actor, Path(args.out), options, _progress_printer())
+    masked = "（完整敏感信息）" if args.full else "（敏感信息已脱敏）"
+    _say(f"已导出 {count} 条{exchange.label}记录{masked}：{args.out}")
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from wushe_desktop.residents.excel_io import import_residents
-
+    exchange = _exchange(args)
+    options = ImportOptions(
+        dry_run=args.dry_run,
+        strict=args.strict,
+        error_out=Path(args.errors_out) if args.errors_out else None,
+    )
     with open_database(args, lock=True) as db:
         actor = sign_in_from_args(db, args)
-        report = import_residents(
-            db,
-            actor,
-            Path(args.file),
-            dry_run=args.dry_run,
-            strict=args.strict,
-            error_out=Path(args.errors_out) if args.errors_out else None,
-            progress=_progress_printer(),
+        report = exchange.load().import_file(
+            db, actor, Path(args.file), options, _progress_printer()
         )
     head = "检查完成（未写入）" if report.dry_run else "导入完成"
     _say(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import re
+from datetime import date
 from typing import NoReturn
+
+from wushe_desktop.cli.exchange import EXCHANGES
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -74,24 +77,42 @@ def build_parser() -> ChineseParser:
     restore = sub.add_parser("restore", help="从备份恢复数据库（恢复前自动备份当前数据）")
     restore.add_argument("file")
 
-    for name, helptext in (("template", "生成导入模板"), ("export", "导出 Excel")):
-        cmd = sub.add_parser(name, help=helptext)
-        cmd.add_argument("what", choices=["residents"], help="residents：居民")
-        cmd.add_argument("--out", required=True, help="输出的 .xlsx 文件")
-        if name == "export":
-            _add_user_args(cmd)
-            cmd.add_argument("--full", action="store_true", help="导出完整身份证号与电话（需权限）")
-            cmd.add_argument("--search", default="", help="按姓名、拼音、证件号或电话筛选")
-            cmd.add_argument("--deleted", action="store_true", help="导出回收站中的居民")
+    what_help = "；".join(f"{e.key}：{e.label}" for e in EXCHANGES.values())
+    importable = [k for k, e in EXCHANGES.items() if e.can_import]
+    with_template = [k for k, e in EXCHANGES.items() if e.can_template]
+
+    tpl = sub.add_parser("template", help="生成导入模板")
+    tpl.add_argument("what", choices=with_template, help=what_help)
+    tpl.add_argument("--out", required=True, help="输出的 .xlsx 文件")
+
+    exp = sub.add_parser("export", help="导出 Excel")
+    exp.add_argument("what", choices=list(EXCHANGES), help=what_help)
+    exp.add_argument("--out", required=True, help="输出的 .xlsx 文件")
+    _add_user_args(exp)
+    exp.add_argument("--full", action="store_true", help="导出完整身份证号与电话（需权限）")
+    exp.add_argument("--search", default="", help="按姓名、拼音、证件号或电话筛选")
+    exp.add_argument("--deleted", action="store_true", help="导出回收站中的记录")
+    exp.add_argument("--from", dest="date_from", type=_date_arg, help="起始日期，如 2026-01-01")
+    exp.add_argument("--to", dest="date_to", type=_date_arg, help="截止日期（含当日）")
 
     imp = sub.add_parser("import", help="从 Excel 导入")
-    imp.add_argument("what", choices=["residents"], help="residents：居民")
+    imp.add_argument("what", choices=importable, help=what_help)
     imp.add_argument("file", help="要导入的 .xlsx 文件")
     imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     imp.add_argument("--strict", action="store_true", help="有任何一行被拒绝则全部不导入")
     imp.add_argument("--errors-out", help="错误工作簿路径（默认：源文件旁 *_错误.xlsx）")
     _add_user_args(imp)
     return p
+
+
+def _date_arg(text: str) -> date:
+    from wushe_desktop.domain.dates import parse_date
+    from wushe_desktop.infra.errors import ValidationError
+
+    try:
+        return parse_date(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _add_user_args(cmd: argparse.ArgumentParser) -> None:

@@ -1,0 +1,78 @@
+"""The Excel exchanges the command line offers: ``template/export/import <what>``.
+
+Each room registers one entry naming the module that implements the ``ExchangeModule``
+protocol below; the module is imported only when its command runs (fast start-up).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # the parser imports this module; keep SQLAlchemy out of `--help`
+    from sqlalchemy.orm import Session
+
+    from wushe_desktop.accounts.permissions import Actor
+    from wushe_desktop.infra.db.engine import Database
+    from wushe_desktop.infra.excel import RowError
+    from wushe_desktop.infra.progress import Progress
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    full: bool = False  # unmasked sensitive columns (needs the right)
+    search: str = ""
+    deleted: bool = False  # the recycle bin instead of live records
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    dry_run: bool = False
+    strict: bool = False
+    error_out: Path | None = None
+
+
+class ImportResult(Protocol):
+    total: int
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[RowError]
+    error_workbook: Path | None
+    dry_run: bool
+
+
+class ExchangeModule(Protocol):
+    def write_template(self, out: Path, session: Session | None, actor: Actor | None) -> None: ...
+
+    def export(
+        self, db: Database, actor: Actor, out: Path, options: ExportOptions, progress: Progress
+    ) -> int: ...
+
+    def import_file(
+        self, db: Database, actor: Actor, path: Path, options: ImportOptions, progress: Progress
+    ) -> ImportResult: ...
+
+
+@dataclass(frozen=True)
+class Exchange:
+    key: str  # the word on the command line
+    label: str  # what the rows are, in Chinese (“居民”)
+    module: str  # dotted path of the ExchangeModule
+    can_import: bool = True
+    can_template: bool = True
+
+    def load(self) -> ExchangeModule:
+        module: ExchangeModule = importlib.import_module(self.module)
+        return module
+
+
+#: One line per room. Later rooms add theirs here.
+EXCHANGES: dict[str, Exchange] = {
+    e.key: e for e in (Exchange("residents", "居民", "wushe_desktop.residents.cli_exchange"),)
+}
