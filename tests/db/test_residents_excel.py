@@ -532,6 +532,19 @@ def test_export_streams_in_chunks_with_their_tags(
     assert by_name["@王五"][9] == "残疾人（视力/一级）"
 
 
+def test_export_restores_the_sqlite_page_cache(
+    db: Database, director: Actor, places: Places, tmp_path: Path
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("a SQLite connection setting")
+    _seed(db, director, places)
+    with db.reader() as s:
+        before = s.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+    export_residents(db, director, ResidentQuery(), tmp_path / "a.xlsx")
+    with db.reader() as s:
+        assert s.connection().exec_driver_sql("PRAGMA cache_size").scalar() == before
+
+
 def test_cancelled_export_leaves_no_file_and_no_audit(
     db: Database, director: Actor, places: Places, tmp_path: Path
 ) -> None:
