@@ -85,7 +85,7 @@ def test_export_reimport_changes_nothing(
     assert run(["export", "residents", "--out", str(out), "--full"]) == 0
     assert "已导出 2000 条居民记录" in capsys.readouterr().out
     assert run(["import", "residents", str(out)]) == 0
-    assert "新增 0，更新 0，未变 2000，拒绝 0" in capsys.readouterr().out
+    assert "新增 0，修改 0，未变 2000，有错误 0 行" in capsys.readouterr().out
 
 
 def test_export_is_masked_by_default(station_db: Path, tmp_path: Path) -> None:
@@ -185,7 +185,7 @@ def test_strict_import_writes_nothing(
     roster = tmp_path / "名册.xlsx"
     _messy_roster(roster)
     assert run(["import", "residents", str(roster), "--strict"]) == 1
-    assert "新增 0" in capsys.readouterr().out
+    assert "严格模式" in capsys.readouterr().out
 
 
 def test_backup_and_restore(

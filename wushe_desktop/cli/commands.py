@@ -202,11 +202,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         report = exchange.load().import_file(
             db, actor, Path(args.file), options, _progress_printer()
         )
-    head = "检查完成（未写入）" if report.dry_run else "导入完成"
-    _say(
-        f"{head}：共 {report.total} 行，新增 {report.created}，更新 {report.updated}，"
-        f"未变 {report.unchanged}，拒绝 {len(report.errors)}。"
-    )
+    _say(report.summary())
     for err in report.errors[:200]:
         print(str(err), file=sys.stderr)
     if len(report.errors) > 200:

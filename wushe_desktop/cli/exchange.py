@@ -45,6 +45,11 @@ class ImportResult(Protocol):
     errors: list[RowError]
     error_workbook: Path | None
     dry_run: bool
+    aborted: bool  # strict mode refused the whole file
+
+    def summary(self) -> str:
+        """One Chinese line: totals, or why nothing was written."""
+        ...
 
 
 class ExchangeModule(Protocol):
