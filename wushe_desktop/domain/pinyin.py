@@ -8,8 +8,8 @@ because its import costs ~125 ms of start-up time.
 
 from __future__ import annotations
 
-import re
 import functools
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
