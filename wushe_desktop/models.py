@@ -4,7 +4,9 @@ from wushe_desktop.accounts.models import User
 from wushe_desktop.audit.models import AuditEntry
 from wushe_desktop.infra.db.base import Base
 from wushe_desktop.residents.models import ConsentRecord, Resident, ResidentTag
+from wushe_desktop.service_records.models import ServiceRecord
 from wushe_desktop.stations.models import Community, Grid, Station
+from wushe_desktop.stations.settings import StationSetting
 
 __all__ = [
     "AuditEntry",
@@ -14,6 +16,8 @@ __all__ = [
     "Grid",
     "Resident",
     "ResidentTag",
+    "ServiceRecord",
     "Station",
+    "StationSetting",
     "User",
 ]

@@ -1,0 +1,118 @@
+"""The plain row every service-record list, form and export reads."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from wushe_desktop.accounts.permissions import Actor
+from wushe_desktop.residents.models import Resident
+from wushe_desktop.service_records.models import ServiceRecord
+from wushe_desktop.service_records.privacy import HIDDEN_TEXT, hidden_sources
+from wushe_desktop.stations.models import Community
+
+__all__ = ["ServiceRecordRow", "build_rows", "row_select"]
+
+
+@dataclass(frozen=True)
+class ServiceRecordRow:
+    """One record; ``content`` is replaced by a notice when ``content_hidden``."""
+
+    id: uuid.UUID
+    served_on: date
+    service_type: str
+    worker_id: uuid.UUID | None
+    worker_name: str
+    community_id: uuid.UUID | None
+    community_name: str
+    resident_id: uuid.UUID | None
+    resident_name: str
+    participants: int
+    attendances: int
+    duration_minutes: int
+    content: str
+    content_hidden: bool
+    source_type: str
+    source_id: uuid.UUID | None
+    is_highlight: bool
+    version: int
+    updated_at: datetime
+    deleted_at: datetime | None
+
+    @property
+    def served_text(self) -> str:
+        """Who was served, as a list shows it: the resident, or "N 人"."""
+        return self.resident_name if self.resident_id else f"{self.participants} 人"
+
+
+ROW_COLUMNS = (
+    ServiceRecord.id,
+    ServiceRecord.served_on,
+    ServiceRecord.service_type,
+    ServiceRecord.worker_id,
+    ServiceRecord.worker_name,
+    ServiceRecord.community_id,
+    Community.name.label("community_name"),
+    ServiceRecord.resident_id,
+    Resident.name.label("resident_name"),
+    ServiceRecord.participants,
+    ServiceRecord.attendances,
+    ServiceRecord.duration_minutes,
+    ServiceRecord.content,
+    ServiceRecord.source_type,
+    ServiceRecord.source_id,
+    ServiceRecord.is_highlight,
+    ServiceRecord.version,
+    ServiceRecord.updated_at,
+    ServiceRecord.deleted_at,
+)
+
+
+def row_select() -> Select[*tuple[Any, ...]]:
+    """SELECT of the row columns with the resident's and community's names joined."""
+    stmt: Select[*tuple[Any, ...]] = (
+        select(*ROW_COLUMNS)
+        .select_from(ServiceRecord)
+        .outerjoin(Resident, Resident.id == ServiceRecord.resident_id)
+        .outerjoin(Community, Community.id == ServiceRecord.community_id)
+    )
+    return stmt
+
+
+def build_rows(session: Session, actor: Actor, results: Sequence[Any]) -> list[ServiceRecordRow]:
+    """Rows from ``row_select()`` results, content hidden where the actor may not read it."""
+    hidden = hidden_sources(session, actor, ((r.source_type, r.source_id) for r in results))
+    rows = []
+    for r in results:
+        concealed = r.source_id is not None and r.source_id in hidden
+        rows.append(
+            ServiceRecordRow(
+                id=r.id,
+                served_on=r.served_on,
+                service_type=r.service_type,
+                worker_id=r.worker_id,
+                worker_name=r.worker_name,
+                community_id=r.community_id,
+                community_name=r.community_name or "",
+                resident_id=r.resident_id,
+                resident_name=r.resident_name or "",
+                participants=r.participants,
+                attendances=r.attendances,
+                duration_minutes=r.duration_minutes,
+                content=HIDDEN_TEXT if concealed else r.content,
+                content_hidden=concealed,
+                source_type=r.source_type,
+                source_id=r.source_id,
+                is_highlight=r.is_highlight,
+                version=r.version,
+                updated_at=r.updated_at,
+                deleted_at=r.deleted_at,
+            )
+        )
+    return rows
