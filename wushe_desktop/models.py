@@ -4,20 +4,28 @@ from wushe_desktop.accounts.models import User
 from wushe_desktop.audit.models import AuditEntry
 from wushe_desktop.infra.db.base import Base
 from wushe_desktop.residents.models import ConsentRecord, Resident, ResidentTag
+from wushe_desktop.scheduling.models import Assignment, Certificate, ServiceHours, Shift
 from wushe_desktop.service_records.models import ServiceRecord
 from wushe_desktop.stations.models import Community, Grid, Station
 from wushe_desktop.stations.settings import StationSetting
+from wushe_desktop.volunteers.models import Volunteer, VolunteerTeam
 
 __all__ = [
+    "Assignment",
     "AuditEntry",
     "Base",
+    "Certificate",
     "Community",
     "ConsentRecord",
     "Grid",
     "Resident",
     "ResidentTag",
+    "ServiceHours",
     "ServiceRecord",
+    "Shift",
     "Station",
     "StationSetting",
     "User",
+    "Volunteer",
+    "VolunteerTeam",
 ]

@@ -1,0 +1,1 @@
+"""Volunteer scheduling: activities, shifts, assignments, check-in, hours and certificates."""

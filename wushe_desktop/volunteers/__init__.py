@@ -1,0 +1,1 @@
+"""Volunteer registry: volunteers, teams, skills, availability, records and settings."""
