@@ -2,6 +2,17 @@
 
 from wushe_desktop.accounts.models import User
 from wushe_desktop.audit.models import AuditEntry
+from wushe_desktop.community_work.models import (  # visits, groups, activities
+    ActivityParticipant,
+    ActivityPhoto,
+    CommunityActivity,
+    GroupAttendance,
+    GroupMember,
+    GroupSession,
+    Visit,
+    VisitFrequency,
+    WorkGroup,
+)
 from wushe_desktop.infra.db.base import Base
 from wushe_desktop.residents.models import ConsentRecord, Resident, ResidentTag
 from wushe_desktop.scheduling.models import Assignment, Certificate, ServiceHours, Shift
@@ -11,13 +22,19 @@ from wushe_desktop.stations.settings import StationSetting
 from wushe_desktop.volunteers.models import Volunteer, VolunteerTeam
 
 __all__ = [
+    "ActivityParticipant",
+    "ActivityPhoto",
     "Assignment",
     "AuditEntry",
     "Base",
     "Certificate",
     "Community",
+    "CommunityActivity",
     "ConsentRecord",
     "Grid",
+    "GroupAttendance",
+    "GroupMember",
+    "GroupSession",
     "Resident",
     "ResidentTag",
     "ServiceHours",
@@ -26,6 +43,9 @@ __all__ = [
     "Station",
     "StationSetting",
     "User",
+    "Visit",
+    "VisitFrequency",
     "Volunteer",
     "VolunteerTeam",
+    "WorkGroup",
 ]

@@ -1,0 +1,1 @@
+"""小组工作: groups with a plan, members, sessions (节) with attendance, closing evaluation."""
