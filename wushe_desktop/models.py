@@ -2,6 +2,14 @@
 
 from wushe_desktop.accounts.models import User
 from wushe_desktop.audit.models import AuditEntry
+from wushe_desktop.cases.models import (
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    CaseRecord,
+    CaseReferral,
+    CaseTask,
+)
 from wushe_desktop.community_work.models import (  # visits, groups, activities
     ActivityParticipant,
     ActivityPhoto,
@@ -27,6 +35,12 @@ __all__ = [
     "Assignment",
     "AuditEntry",
     "Base",
+    "Case",
+    "CaseAttachment",
+    "CaseEvent",
+    "CaseRecord",
+    "CaseReferral",
+    "CaseTask",
     "Certificate",
     "Community",
     "CommunityActivity",

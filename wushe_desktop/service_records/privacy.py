@@ -19,10 +19,10 @@ from wushe_desktop.accounts.permissions import Actor
 HIDDEN_TEXT = "（个案内容仅负责社工、站长和督导可见）"
 
 #: source_type → "module:function"; ``readable(session, actor, ids) -> set of readable ids``.
-READ_GUARDS: dict[str, str] = {}
+READ_GUARDS: dict[str, str] = {"case": "wushe_desktop.cases.access:readable_case_ids"}
 #: source_type → "module:function"; ``require(session, actor, source_id)`` raises
 #: PermissionDenied when the actor may not add or change records of that source.
-WRITE_GUARDS: dict[str, str] = {}
+WRITE_GUARDS: dict[str, str] = {"case": "wushe_desktop.cases.access:require_case_record_write"}
 
 
 def _load(path: str) -> Callable[..., object]:

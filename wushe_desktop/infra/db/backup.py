@@ -7,6 +7,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from wushe_desktop.infra import attachments
 from wushe_desktop.infra.db.engine import Database
 from wushe_desktop.infra.errors import DatabaseError
 from wushe_desktop.infra.progress import Progress, no_progress
@@ -54,6 +55,7 @@ def backup_to(db: Database, out: Path, progress: Progress = no_progress) -> Path
         src.close()
     verify(tmp)
     os.replace(tmp, out)
+    attachments.copy_to_backup(out)  # attached files beside the backup (infra/attachments.py)
     progress(1.0, "备份完成")
     return out
 
@@ -89,5 +91,6 @@ def restore_from(db: Database, source: Path, progress: Progress = no_progress) -
         dst.close()
         src.close()
     verify(target)
+    attachments.restore_from_backup(source)
     progress(1.0, "恢复完成")
     return safety or target

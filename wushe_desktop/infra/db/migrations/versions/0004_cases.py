@@ -42,6 +42,50 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "case_file",
+        sa.Column("case_no", sa.String(length=30), nullable=False),
+        sa.Column("resident_id", sa.Uuid(), nullable=False),
+        sa.Column("worker_id", sa.Uuid(), nullable=True),
+        sa.Column("worker_name", sa.String(length=50), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("problem_areas", sa.String(length=200), nullable=False),
+        sa.Column("risk_level", sa.String(length=2), nullable=False),
+        sa.Column("stage", sa.String(length=4), nullable=False),
+        sa.Column("opened_on", sa.Date(), nullable=False),
+        sa.Column("closed_on", sa.Date(), nullable=True),
+        sa.Column("family", sa.Text(), nullable=False),
+        sa.Column("template_key", sa.String(length=30), nullable=False),
+        sa.Column("reopen_count", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("station_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(), nullable=True),
+        sa.Column("deleted_by", sa.Uuid(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["resident_id"], ["resident.id"], name=op.f("fk_case_file_resident_id_resident")
+        ),
+        sa.ForeignKeyConstraint(
+            ["station_id"], ["station.id"], name=op.f("fk_case_file_station_id_station")
+        ),
+        sa.ForeignKeyConstraint(
+            ["worker_id"], ["app_user.id"], name=op.f("fk_case_file_worker_id_app_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_file")),
+        sa.UniqueConstraint("station_id", "case_no", name=op.f("uq_case_file_station_id_case_no")),
+    )
+    with op.batch_alter_table("case_file", schema=None) as batch_op:
+        batch_op.create_index("ix_case_file_resident", ["resident_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_case_file_station_id"), ["station_id"], unique=False)
+        batch_op.create_index(
+            "ix_case_file_station_opened",
+            ["station_id", "deleted_at", "opened_on", "id"],
+            unique=False,
+        )
+        batch_op.create_index("ix_case_file_worker", ["worker_id", "stage"], unique=False)
+
+    op.create_table(
         "service_record",
         sa.Column("served_on", sa.Date(), nullable=False),
         sa.Column("service_type", sa.String(length=10), nullable=False),
@@ -97,7 +141,166 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_service_record_worker", ["worker_id", "served_on"], unique=False)
 
+    op.create_table(
+        "case_attachment",
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("file_name", sa.String(length=200), nullable=False),
+        sa.Column("stored_path", sa.String(length=200), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("added_by", sa.String(length=50), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("station_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(), nullable=True),
+        sa.Column("deleted_by", sa.Uuid(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_case_attachment_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(
+            ["station_id"], ["station.id"], name=op.f("fk_case_attachment_station_id_station")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_attachment")),
+    )
+    with op.batch_alter_table("case_attachment", schema=None) as batch_op:
+        batch_op.create_index("ix_case_attachment_case", ["case_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_case_attachment_station_id"), ["station_id"], unique=False
+        )
+
+    op.create_table(
+        "case_event",
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("on_date", sa.Date(), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("from_stage", sa.String(length=4), nullable=False),
+        sa.Column("to_stage", sa.String(length=4), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("actor_name", sa.String(length=50), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("station_id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_case_event_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(
+            ["station_id"], ["station.id"], name=op.f("fk_case_event_station_id_station")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_event")),
+    )
+    with op.batch_alter_table("case_event", schema=None) as batch_op:
+        batch_op.create_index("ix_case_event_case", ["case_id", "at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_case_event_station_id"), ["station_id"], unique=False)
+
+    op.create_table(
+        "case_record",
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("record_date", sa.Date(), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column("done_on", sa.Date(), nullable=True),
+        sa.Column("author_id", sa.Uuid(), nullable=True),
+        sa.Column("author_name", sa.String(length=50), nullable=False),
+        sa.Column("review_status", sa.String(length=6), nullable=False),
+        sa.Column("reviewer_name", sa.String(length=50), nullable=False),
+        sa.Column("reviewed_at", sa.DateTime(), nullable=True),
+        sa.Column("review_comment", sa.Text(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("station_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(), nullable=True),
+        sa.Column("deleted_by", sa.Uuid(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_case_record_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(
+            ["station_id"], ["station.id"], name=op.f("fk_case_record_station_id_station")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_record")),
+    )
+    with op.batch_alter_table("case_record", schema=None) as batch_op:
+        batch_op.create_index("ix_case_record_case", ["case_id", "kind"], unique=False)
+        batch_op.create_index(
+            "ix_case_record_due", ["station_id", "kind", "done_on", "due_on"], unique=False
+        )
+        batch_op.create_index(
+            "ix_case_record_review", ["station_id", "review_status"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_case_record_station_id"), ["station_id"], unique=False)
+
+    op.create_table(
+        "case_referral",
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("target_kind", sa.String(length=10), nullable=False),
+        sa.Column("target_name", sa.String(length=100), nullable=False),
+        sa.Column("contact", sa.String(length=100), nullable=False),
+        sa.Column("referred_on", sa.Date(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=6), nullable=False),
+        sa.Column("feedback", sa.Text(), nullable=False),
+        sa.Column("feedback_on", sa.Date(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("station_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(), nullable=True),
+        sa.Column("deleted_by", sa.Uuid(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_case_referral_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(
+            ["station_id"], ["station.id"], name=op.f("fk_case_referral_station_id_station")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_referral")),
+    )
+    with op.batch_alter_table("case_referral", schema=None) as batch_op:
+        batch_op.create_index("ix_case_referral_case", ["case_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_case_referral_station_id"), ["station_id"], unique=False
+        )
+
+    op.create_table(
+        "case_task",
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("title", sa.String(length=100), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("done_on", sa.Date(), nullable=True),
+        sa.Column("from_template", sa.String(length=30), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("station_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(), nullable=True),
+        sa.Column("deleted_by", sa.Uuid(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_case_task_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(
+            ["station_id"], ["station.id"], name=op.f("fk_case_task_station_id_station")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_task")),
+    )
+    with op.batch_alter_table("case_task", schema=None) as batch_op:
+        batch_op.create_index("ix_case_task_case", ["case_id"], unique=False)
+        batch_op.create_index("ix_case_task_due", ["station_id", "done_on", "due_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_case_task_station_id"), ["station_id"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table("case_attachment")
+    op.drop_table("case_referral")
+    op.drop_table("case_task")
+    op.drop_table("case_event")
+    op.drop_table("case_record")
+    op.drop_table("case_file")
     op.drop_table("station_setting")
     op.drop_table("service_record")
