@@ -109,7 +109,8 @@ class Assignment(IdMixin, StationScopedMixin, TimestampMixin, VersionedMixin, Ba
     __tablename__ = "volunteer_assignment"
     __table_args__ = (
         UniqueConstraint("shift_id", "volunteer_id"),
-        Index("ix_volunteer_assignment_volunteer", "volunteer_id", "status"),
+        Index("ix_volunteer_assignment_volunteer", "volunteer_id", "day"),
+        Index("ix_volunteer_assignment_station_day", "station_id", "day"),
     )
 
     shift_id: Mapped[uuid.UUID] = mapped_column(

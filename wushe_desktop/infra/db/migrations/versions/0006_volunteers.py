@@ -1,10 +1,10 @@
 """volunteers: registry, teams, shifts, assignments, hours, certificates
 
-A branch from 0003 (rooms are developed in parallel; the app upgrades to every head).
-
 Revision ID: 0006
 Revises: 0003
-Create Date: 2026-11-25 09:07:11.258901
+Create Date: 2026-11-25 09:07:01
+
+A branch from 0003 (rooms are developed in parallel; the app upgrades to every head).
 """
 
 from __future__ import annotations
@@ -567,10 +567,13 @@ def upgrade() -> None:  # noqa: PLR0915 - generated: one statement per table and
     )
     with op.batch_alter_table("volunteer_assignment", schema=None) as batch_op:
         batch_op.create_index(
+            "ix_volunteer_assignment_station_day", ["station_id", "day"], unique=False
+        )
+        batch_op.create_index(
             batch_op.f("ix_volunteer_assignment_station_id"), ["station_id"], unique=False
         )
         batch_op.create_index(
-            "ix_volunteer_assignment_volunteer", ["volunteer_id", "status"], unique=False
+            "ix_volunteer_assignment_volunteer", ["volunteer_id", "day"], unique=False
         )
 
     op.create_table(
@@ -669,6 +672,7 @@ def downgrade() -> None:  # noqa: PLR0915
     with op.batch_alter_table("volunteer_assignment", schema=None) as batch_op:
         batch_op.drop_index("ix_volunteer_assignment_volunteer")
         batch_op.drop_index(batch_op.f("ix_volunteer_assignment_station_id"))
+        batch_op.drop_index("ix_volunteer_assignment_station_day")
 
     op.drop_table("volunteer_assignment")
     with op.batch_alter_table("volunteer_team_member", schema=None) as batch_op:
