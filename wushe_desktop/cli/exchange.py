@@ -79,5 +79,11 @@ class Exchange:
 
 #: One line per room. Later rooms add theirs here.
 EXCHANGES: dict[str, Exchange] = {
-    e.key: e for e in (Exchange("residents", "居民", "wushe_desktop.residents.cli_exchange"),)
+    e.key: e
+    for e in (
+        Exchange("residents", "居民", "wushe_desktop.residents.cli_exchange"),
+        Exchange("volunteers", "志愿者", "wushe_desktop.volunteers.cli_exchange"),
+        Exchange("volunteer-hours", "志愿服务时长", "wushe_desktop.scheduling.cli_hours"),
+        Exchange("shifts", "志愿服务班次", "wushe_desktop.scheduling.cli_shifts", False, False),
+    )
 }

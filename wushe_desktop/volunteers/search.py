@@ -23,7 +23,15 @@ from wushe_desktop.residents.search_plan import next_prefix
 from wushe_desktop.volunteers.models import Volunteer, VolunteerSkill, VolunteerTeamMember
 from wushe_desktop.volunteers.rows import VolunteerRow, build_rows, row_select
 
-__all__ = ["VolunteerPage", "VolunteerQuery", "count", "front_desk", "search", "text_condition"]
+__all__ = [
+    "VolunteerPage",
+    "VolunteerQuery",
+    "conditions",
+    "count",
+    "front_desk",
+    "search",
+    "text_condition",
+]
 
 MAX_LIMIT = 1000
 
@@ -90,7 +98,7 @@ def text_condition(text: str, *, sqlite: bool) -> ColumnElement[bool] | None:
     return _prefix(Volunteer.name, compact, sqlite)
 
 
-def _conditions(session: Session, actor: Actor, query: VolunteerQuery) -> list[ColumnElement[bool]]:
+def conditions(session: Session, actor: Actor, query: VolunteerQuery) -> list[ColumnElement[bool]]:
     actor.require(Resource.VOLUNTEER, Action.READ)
     sqlite = session.get_bind().dialect.name == "sqlite"
     conds: list[ColumnElement[bool]] = []
@@ -132,7 +140,7 @@ def search(
 ) -> VolunteerPage:
     """One page of volunteers in (name, id) order after ``after``; masked rows."""
     limit = max(1, min(limit, MAX_LIMIT))
-    conds = _conditions(session, actor, query)
+    conds = conditions(session, actor, query)
     if after is not None:
         conds.append(tuple_(Volunteer.name, Volunteer.id) > tuple_(*after))
     stmt = row_select().where(*conds).order_by(Volunteer.name, Volunteer.id).limit(limit + 1)
@@ -144,7 +152,7 @@ def search(
 
 
 def count(session: Session, actor: Actor, query: VolunteerQuery) -> int:
-    conds = _conditions(session, actor, query)
+    conds = conditions(session, actor, query)
     return int(session.scalar(select(func.count()).select_from(Volunteer).where(*conds)) or 0)
 
 
@@ -155,7 +163,7 @@ def front_desk(session: Session, actor: Actor, text: str, *, limit: int = 20) ->
         return []
     base = VolunteerQuery(status="在册")
     if compact.isdigit() and len(compact) == 4:
-        conds = _conditions(session, actor, base)
+        conds = conditions(session, actor, base)
         conds.append(Volunteer.phone_tail == compact)
         stmt = row_select().where(*conds).order_by(Volunteer.name, Volunteer.id).limit(limit)
         return build_rows(session, list(session.execute(stmt)))
