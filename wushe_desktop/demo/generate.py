@@ -498,11 +498,18 @@ class _ResidentWriter:
         ]
 
 
+def _cases_step(ctx: DemoContext) -> None:
+    from wushe_desktop.demo.cases_data import run
+
+    run(ctx)
+
+
 #: The demo's steps in order. Later rooms append theirs (volunteers, services, charity …).
 STEPS: list[DemoStep] = [
     DemoStep("staff", "工作人员账户", 1, _staff_step),
     DemoStep("communities", "社区（村）与网格", 1, _community_step),
     DemoStep("residents", "居民与重点人群标签", 30, _resident_step),
+    DemoStep("cases", "个案、咨询与电话回访", 25, _cases_step),
 ]
 
 

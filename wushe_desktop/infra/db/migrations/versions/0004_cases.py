@@ -87,6 +87,7 @@ def upgrade() -> None:
 
     op.create_table(
         "service_record",
+        sa.Column("station_id", sa.Uuid(), nullable=False),
         sa.Column("served_on", sa.Date(), nullable=False),
         sa.Column("service_type", sa.String(length=10), nullable=False),
         sa.Column("worker_id", sa.Uuid(), nullable=True),
@@ -101,7 +102,6 @@ def upgrade() -> None:
         sa.Column("source_id", sa.Uuid(), nullable=True),
         sa.Column("is_highlight", sa.Boolean(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("station_id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -125,9 +125,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("service_record", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_service_record_community", ["community_id", "served_on"], unique=False
-        )
-        batch_op.create_index(
             "ix_service_record_resident", ["resident_id", "served_on"], unique=False
         )
         batch_op.create_index("ix_service_record_source", ["source_id", "served_on"], unique=False)
@@ -136,10 +133,6 @@ def upgrade() -> None:
             ["station_id", "deleted_at", "served_on", "id"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_service_record_station_id"), ["station_id"], unique=False
-        )
-        batch_op.create_index("ix_service_record_worker", ["worker_id", "served_on"], unique=False)
 
     op.create_table(
         "case_attachment",
