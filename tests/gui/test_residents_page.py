@@ -166,6 +166,69 @@ def test_edit_resident(
     assert saved.version > row.version
 
 
+def test_a_coordinator_edits_without_seeing_the_full_number_or_phone(
+    qtbot: QtBot,
+    demo_ctx: AppContext,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """协调员 has no 查看敏感信息: 修改 works on the masked row, number and phone kept unless
+    replaced (更换), and no sensitive view is needed or logged."""
+    from dataclasses import replace
+
+    from sqlalchemy import select
+
+    from wushe_desktop.accounts.permissions import Role
+    from wushe_desktop.audit.models import AuditEntry
+    from wushe_desktop.residents.models import Resident
+
+    ctx = replace(demo_ctx, actor=replace(demo_ctx.actor, role=Role.COORDINATOR))
+    page = ResidentsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.places is not None and not page.model.loading, timeout=30_000)
+    index = next(
+        i
+        for i in range(page.model.rowCount())
+        if page.model.row(i).id_number and page.model.row(i).phone  # type: ignore[union-attr]
+    )
+    page.table.selectRow(index)
+    row = page.current_row()
+    assert page.edit_button.isEnabled()
+    with db.reader() as s:
+        before = s.get(Resident, row.id)
+        assert before is not None
+        full_number, full_phone = before.id_number, before.phone
+
+    def fill(dlg: ResidentDialog) -> None:
+        assert dlg.id_number.isReadOnly() and dlg.id_number.text() == row.id_number
+        assert "*" in dlg.id_number.text() and dlg.replace_id.isVisible()
+        assert not dlg.doc_type.isEnabled() and not dlg.gender.isEnabled()
+        assert "已隐藏" in dlg.derived.text()
+        dlg.replace_id.click()  # 更换 … then 不更换: back to the kept, masked number
+        assert not dlg.id_number.isReadOnly() and dlg.id_number.text() == ""
+        assert dlg.doc_type.isEnabled()
+        dlg.replace_id.click()
+        assert dlg.id_number.isReadOnly() and dlg.id_number.text() == row.id_number
+        dlg.replace_phone.click()
+        assert dlg.phone.text() == "" and not dlg.phone.isReadOnly()
+        type_text(qtbot, dlg.phone, "13900002222")
+        dlg.address.clear()
+        dlg.address.insert("协调员改的地址")
+
+    drive_dialog(monkeypatch, qtbot, fill)
+    wait_list(qtbot, page, page.edit)
+    with db.reader() as s:
+        after = s.get(Resident, row.id)
+        assert after is not None
+        assert after.id_number == full_number and full_phone != "13900002222"
+        assert after.phone == "13900002222" and after.address == "协调员改的地址"
+        views = s.scalars(
+            select(AuditEntry.action).where(AuditEntry.record_id == str(row.id))
+        ).all()
+    assert "查看敏感信息" not in views and "修改" in views
+
+
 def test_delete_and_restore_from_recycle_bin(
     qtbot: QtBot, page: ResidentsPage, demo_ctx: AppContext, boxes: Boxes
 ) -> None:

@@ -37,10 +37,17 @@ from wushe_desktop.residents.recycle import (
     restore_resident,
 )
 from wushe_desktop.residents.rows import ResidentRow
-from wushe_desktop.residents.validation import CleanResident, ResidentInput, clean_resident
+from wushe_desktop.residents.validation import (
+    KEEP,
+    CleanResident,
+    ResidentInput,
+    clean_resident,
+    resolve_kept,
+)
 from wushe_desktop.stations.models import Community, Grid
 
 __all__ = [
+    "KEEP",
     "ResidentInput",
     "ResidentRow",
     "create_from_clean",
@@ -167,6 +174,7 @@ def create_from_clean(session: Session, actor: Actor, clean: CleanResident) -> R
 def create_resident(session: Session, actor: Actor, data: ResidentInput) -> ResidentRow:
     """Register a resident; a duplicate document number is refused naming the existing one."""
     actor.require(Resource.RESIDENT, Action.CREATE)
+    data = resolve_kept(data, doc_type=data.doc_type, id_number=None, phone=None)
     return create_from_clean(session, actor, clean_resident(data))
 
 
@@ -222,8 +230,17 @@ def update_resident(
     *,
     expected_version: int,
 ) -> ResidentRow:
-    """Save an edit made on the version the user saw; a stale version is a ConflictError."""
+    """Save an edit made on the version the user saw; a stale version is a ConflictError.
+
+    ``KEEP`` in ``data.id_number``/``data.phone`` keeps the stored value, so a role without
+    查看敏感信息 edits a resident without ever receiving the full number or phone.
+    """
     actor.require(Resource.RESIDENT, Action.UPDATE)
+    stored = load_resident(session, actor, resident_id)
+    check_version(session, stored, expected_version)
+    data = resolve_kept(
+        data, doc_type=stored.doc_type, id_number=stored.id_number, phone=stored.phone
+    )
     return update_from_clean(
         session, actor, resident_id, clean_resident(data), expected_version=expected_version
     )

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from enum import Enum
 
 from wushe_desktop.domain.idnumber import DocType, IdInfo, normalize_doc_type, validate_document
 from wushe_desktop.domain.phone import normalize_phone
@@ -18,7 +19,15 @@ from wushe_desktop.domain.pinyin import PinyinKeys, pinyin_keys
 from wushe_desktop.domain.tags import validate_tags
 from wushe_desktop.infra.errors import ValidationError
 
-__all__ = ["CleanResident", "ResidentInput", "clean_name", "clean_resident"]
+__all__ = [
+    "KEEP",
+    "CleanResident",
+    "Keep",
+    "ResidentInput",
+    "clean_name",
+    "clean_resident",
+    "resolve_kept",
+]
 
 NAME_MAX = 50
 ADDRESS_MAX = 200
@@ -28,15 +37,30 @@ _GENDERS = {"男": "男", "男性": "男", "女": "女", "女性": "女"}
 _EARLIEST_BIRTH = date(1900, 1, 1)
 
 
+class Keep(Enum):
+    """Type of ``KEEP``."""
+
+    KEEP = "keep"
+
+
+#: "Leave the stored value as it is" for ``id_number``/``phone``: a user who may not see the
+#: full values (no 查看敏感信息) can still edit the rest of the resident.
+KEEP = Keep.KEEP
+
+
 @dataclass
 class ResidentInput:
-    """A resident as typed: every value still raw (strings may carry spaces, x, +86 …)."""
+    """A resident as typed: every value still raw (strings may carry spaces, x, +86 …).
+
+    ``id_number``/``phone`` may be ``KEEP``; ``resolve_kept`` fills in the stored values
+    before validation, so derived facts and the duplicate check still see the real number.
+    """
 
     name: str
     community_id: uuid.UUID
     doc_type: str = DocType.ID_CARD.value
-    id_number: str = ""
-    phone: str = ""
+    id_number: str | Keep = ""
+    phone: str | Keep = ""
     gender: str = ""
     birth_date: date | None = None
     address: str = ""
@@ -148,8 +172,32 @@ def _truncate_keys(py: PinyinKeys) -> PinyinKeys:
     )
 
 
+def resolve_kept(
+    data: ResidentInput, *, doc_type: str, id_number: str | None, phone: str | None
+) -> ResidentInput:
+    """``data`` with ``KEEP`` replaced by the stored values (for a new resident: none).
+
+    The document type cannot change under a kept number: the stored number was checked
+    against the stored type, and the user (who may not see it) must type the new one.
+    """
+    kind = normalize_doc_type(data.doc_type or DocType.ID_CARD.value).value
+    if data.id_number is KEEP and id_number and kind != doc_type:
+        raise ValidationError("更换证件类型时，请同时填写新的证件号码。", field="id_number")
+    return replace(
+        data,
+        id_number=(id_number or "") if data.id_number is KEEP else data.id_number,
+        phone=(phone or "") if data.phone is KEEP else data.phone,
+    )
+
+
 def clean_resident(data: ResidentInput, *, today: date | None = None) -> CleanResident:
-    """Validate and normalise one resident; raise ``ValidationError`` naming the field."""
+    """Validate and normalise one resident; raise ``ValidationError`` naming the field.
+
+    ``KEEP`` must have been resolved (``resolve_kept``): validating it as "no number" would
+    erase the stored one.
+    """
+    if isinstance(data.id_number, Keep) or isinstance(data.phone, Keep):
+        raise TypeError("clean_resident: resolve KEEP with resolve_kept() first")
     today = today or date.today()
     name = clean_name(data.name)
     doc_type, number, info = _document(data.doc_type, data.id_number, today)

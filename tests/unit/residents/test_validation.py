@@ -154,3 +154,65 @@ def test_address_and_notes_are_trimmed_and_limited() -> None:
     with pytest.raises(ValidationError) as err:
         clean_resident(data(address="路" * 201), today=TODAY)
     assert err.value.field == "address"
+
+
+# ------------------------------------------------------------------------------ KEEP
+
+
+def test_keep_takes_the_stored_number_and_phone_with_their_derived_facts() -> None:
+    from wushe_desktop.residents.validation import KEEP, resolve_kept
+
+    number = make_id(date(1950, 3, 5), seq=124)
+    kept = data(id_number=KEEP, phone=KEEP, notes="新备注")
+    resolved = resolve_kept(kept, doc_type="居民身份证", id_number=number, phone="13812345678")
+    clean = clean_resident(resolved, today=TODAY)
+    assert clean.id_number == number and clean.phone == "13812345678"
+    assert clean.gender == "女" and clean.birth_date == date(1950, 3, 5)
+    assert clean.notes == "新备注"
+
+
+def test_keep_checks_typed_facts_against_the_stored_number() -> None:
+    from wushe_desktop.residents.validation import KEEP, resolve_kept
+
+    number = make_id(date(1950, 3, 5), seq=124)  # a woman
+    kept = data(id_number=KEEP, gender="男")
+    resolved = resolve_kept(kept, doc_type="居民身份证", id_number=number, phone=None)
+    with pytest.raises(ValidationError, match="性别") as err:
+        clean_resident(resolved, today=TODAY)
+    assert err.value.field == "gender"
+
+
+def test_keep_without_a_stored_value_means_none_and_a_new_value_replaces() -> None:
+    from wushe_desktop.residents.validation import KEEP, resolve_kept
+
+    number = make_id(date(1950, 3, 5))
+    kept = data(id_number=KEEP, phone="139 0000 1111")
+    resolved = resolve_kept(kept, doc_type="居民身份证", id_number=None, phone="13812345678")
+    clean = clean_resident(resolved, today=TODAY)
+    assert clean.id_number is None and clean.phone == "13900001111"
+    replaced = resolve_kept(
+        data(id_number=number), doc_type="居民身份证", id_number="x", phone=None
+    )
+    assert clean_resident(replaced, today=TODAY).id_number == number
+
+
+def test_a_new_document_type_needs_a_new_number() -> None:
+    from wushe_desktop.residents.validation import KEEP, resolve_kept
+
+    kept = data(doc_type="护照", id_number=KEEP)
+    with pytest.raises(ValidationError, match="更换证件类型") as err:
+        resolve_kept(kept, doc_type="居民身份证", id_number=make_id(date(1950, 3, 5)), phone=None)
+    assert err.value.field == "id_number"
+    same = resolve_kept(
+        data(doc_type="身份证", id_number=KEEP), doc_type="居民身份证", id_number="1", phone=None
+    )
+    assert same.id_number == "1"
+
+
+def test_unresolved_keep_is_a_programming_error_not_an_erased_number() -> None:
+    from wushe_desktop.residents.validation import KEEP
+
+    with pytest.raises(TypeError):
+        clean_resident(data(id_number=KEEP), today=TODAY)
+    with pytest.raises(TypeError):
+        clean_resident(data(phone=KEEP), today=TODAY)

@@ -2,6 +2,8 @@
 
 The ID number shows the birth date and gender it encodes; a number already registered is
 looked up on the DB thread and shown with a button that opens the existing resident.
+A role without 查看敏感信息 edits with the ID number and phone masked: they are kept as
+stored (``KEEP``) unless the user presses 更换 and types a new value.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from wushe_desktop.accounts.permissions import Actor
+from wushe_desktop.accounts.permissions import Action, Actor, Resource
 from wushe_desktop.infra.errors import ValidationError
 from wushe_desktop.ui.widgets.combos import find_data, select_data
 from wushe_desktop.ui.widgets.form_dialog import FormDialog
@@ -80,6 +82,11 @@ class ResidentDialog(FormDialog):
         self.existing = existing
         self.duplicate: Any | None = None
         self._dup_checked: tuple[str, str] | None = None
+        # Editing a resident whose full number/phone this role may not see (masked row).
+        self.hidden = existing is not None and not actor.can(
+            Resource.RESIDENT, Action.VIEW_SENSITIVE
+        )
+        self._kept = {"id_number": False, "phone": False}
 
         self.name = QLineEdit()
         self.name.setMaxLength(50)
@@ -112,16 +119,29 @@ class ResidentDialog(FormDialog):
         self.notes = QPlainTextEdit()
         self.notes.setFixedHeight(60)
 
+        self.replace_id = QPushButton(self.tr("更换"))
+        self.replace_phone = QPushButton(self.tr("更换"))
+        self.replace_id.clicked.connect(lambda: self._toggle_kept("id_number"))
+        self.replace_phone.clicked.connect(lambda: self._toggle_kept("phone"))
+        id_row = QHBoxLayout()
+        id_row.addWidget(self.id_number, 1)
+        id_row.addWidget(self.replace_id)
+        phone_row = QHBoxLayout()
+        phone_row.addWidget(self.phone, 1)
+        phone_row.addWidget(self.replace_phone)
+        self.replace_id.hide()
+        self.replace_phone.hide()
+
         birth_row = QHBoxLayout()
         birth_row.addWidget(self.has_birth)
         birth_row.addWidget(self.birth, 1)
         self.form.addRow(self.tr("姓名*："), self.name)
         self.form.addRow(self.tr("证件类型："), self.doc_type)
-        self.form.addRow(self.tr("证件号码："), self.id_number)
+        self.form.addRow(self.tr("证件号码："), id_row)
         self.form.addRow("", self.derived)
         self.form.addRow(self.tr("性别："), self.gender)
         self.form.addRow(self.tr("出生日期："), birth_row)
-        self.form.addRow(self.tr("联系电话："), self.phone)
+        self.form.addRow(self.tr("联系电话："), phone_row)
         self.form.addRow(self.tr("社区（村）*："), self.community)
         self.form.addRow(self.tr("网格："), self.grid)
         self.form.addRow(self.tr("住址："), self.address)
@@ -240,6 +260,50 @@ class ResidentDialog(FormDialog):
                 self.disability_category.setCurrentText(category)
                 self.disability_grade.setCurrentText(grade)
         self._dup_checked = (row.doc_type, row.id_number)
+        if self.hidden:  # masked values: keep them unless the user replaces them
+            for name, value in (("id_number", row.id_number), ("phone", row.phone)):
+                if value:
+                    self._set_kept(name, True)
+
+    # -- kept (masked) values ------------------------------------------------------------------
+    @property
+    def kept_id(self) -> bool:
+        return self._kept["id_number"]
+
+    @property
+    def kept_phone(self) -> bool:
+        return self._kept["phone"]
+
+    def _set_kept(self, name: str, kept: bool) -> None:
+        """Show the stored value masked (kept as is) or clear the field for a new value."""
+        assert self.existing is not None
+        edit, button = (
+            (self.id_number, self.replace_id)
+            if name == "id_number"
+            else (self.phone, self.replace_phone)
+        )
+        self._kept[name] = kept
+        button.show()
+        edit.setReadOnly(kept)
+        if kept:
+            edit.setText(getattr(self.existing, name))
+            edit.setToolTip(self.tr("已隐藏：您的角色不能查看完整号码。不更换则保持原值。"))
+            button.setText(self.tr("更换"))
+            button.setToolTip(self.tr("填写新的号码替换原值"))
+        else:
+            edit.clear()
+            edit.setToolTip(self.tr("填写新的号码；留空保存会删除原来登记的号码。"))
+            button.setText(self.tr("不更换"))
+            button.setToolTip(self.tr("保持原来登记的号码"))
+            edit.setFocus()
+        if name == "id_number":
+            if kept:
+                self.doc_type.setCurrentText(self.existing.doc_type)
+            self.doc_type.setEnabled(not kept)
+
+    def _toggle_kept(self, name: str) -> None:
+        self._set_kept(name, not self._kept[name])
+        self._changed()
 
     # -- validation ----------------------------------------------------------------------------
     def tags(self) -> dict[str, str]:
@@ -258,7 +322,7 @@ class ResidentDialog(FormDialog):
         return tags
 
     def resident_input(self) -> Any:
-        from wushe_desktop.residents.validation import ResidentInput
+        from wushe_desktop.residents.validation import KEEP, ResidentInput
 
         cid = self.community.currentData()
         if cid is None:
@@ -270,8 +334,8 @@ class ResidentDialog(FormDialog):
             name=self.name.text(),
             community_id=cid,
             doc_type=self.doc_type.currentText(),
-            id_number=self.id_number.text(),
-            phone=self.phone.text(),
+            id_number=KEEP if self.kept_id else self.id_number.text(),
+            phone=KEEP if self.kept_phone else self.phone.text(),
             gender=GENDERS[self.gender.currentIndex()],
             birth_date=birth,
             address=self.address.text(),
@@ -281,10 +345,13 @@ class ResidentDialog(FormDialog):
         )
 
     def problem(self) -> str:
-        from wushe_desktop.residents.validation import clean_resident
+        from wushe_desktop.residents.validation import clean_resident, resolve_kept
 
         self._show_derived()
-        clean = clean_resident(self.resident_input())  # raises ValidationError(field=…)
+        data = self.resident_input()
+        # Kept values are not known here; the service checks them against the stored ones.
+        data = resolve_kept(data, doc_type=data.doc_type, id_number=None, phone=None)
+        clean = clean_resident(data)  # raises ValidationError(field=…)
         if clean.id_number and (clean.doc_type, clean.id_number) != self._dup_checked:
             self._dup_timer.start()
         if self.duplicate is not None:
@@ -292,11 +359,19 @@ class ResidentDialog(FormDialog):
         return ""
 
     def _show_derived(self) -> None:
-        from wushe_desktop.domain.idnumber import validate_document
+        from wushe_desktop.domain.idnumber import DocType, validate_document
 
         number = self.id_number.text().strip()
         locked = False
-        if number:
+        if self.kept_id:
+            # The stored number decides birth date and gender where its type encodes them.
+            locked = self.doc_type.currentText() in (DocType.ID_CARD, DocType.RESIDENCE_PERMIT)
+            self.derived.setText(
+                self.tr("证件号码已隐藏；不更换则保持原号码，出生日期和性别以原号码为准。")
+                if locked
+                else self.tr("证件号码已隐藏；不更换则保持原号码。")
+            )
+        elif number:
             try:
                 _n, info = validate_document(self.doc_type.currentText(), number)
             except ValidationError:
@@ -311,7 +386,7 @@ class ResidentDialog(FormDialog):
                 self.has_birth.setChecked(True)
                 d = info.birth_date
                 self.birth.setDate(QDate(d.year, d.month, d.day))
-        if not locked:
+        if not locked and not self.kept_id:
             self.derived.setText("")
         self.gender.setEnabled(not locked)
         self.has_birth.setEnabled(not locked)
@@ -322,7 +397,7 @@ class ResidentDialog(FormDialog):
         from wushe_desktop.residents.service import find_by_document
 
         doc_type, number = self.doc_type.currentText(), self.id_number.text().strip()
-        if not number:
+        if not number or self.kept_id:
             return
         actor = self.actor
         key = (doc_type, number)

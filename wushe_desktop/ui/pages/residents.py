@@ -115,10 +115,6 @@ class ResidentsPage(Page):
         self.export_button.setEnabled(ctx.can(Resource.RESIDENT, Action.EXPORT))
         self.recycle_button.setEnabled(ctx.can(Resource.RESIDENT, Action.RESTORE))
         self.restore_button.hide()
-        if not ctx.can(Resource.RESIDENT, Action.VIEW_SENSITIVE):
-            self.edit_button.setToolTip(
-                self.tr("修改居民需要查看完整证件号码和电话的权限，请联系站长。")
-            )
         return head
 
     def _build_filters(self) -> QHBoxLayout:
@@ -294,11 +290,7 @@ class ResidentsPage(Page):
         self.delete_button.setVisible(live)
         self.import_button.setVisible(live)
         self.restore_button.setVisible(not live)
-        self.edit_button.setEnabled(
-            has
-            and ctx.can(Resource.RESIDENT, Action.UPDATE)
-            and ctx.can(Resource.RESIDENT, Action.VIEW_SENSITIVE)
-        )
+        self.edit_button.setEnabled(has and ctx.can(Resource.RESIDENT, Action.UPDATE))
         self.delete_button.setEnabled(has and ctx.can(Resource.RESIDENT, Action.DELETE))
         self.restore_button.setEnabled(has and ctx.can(Resource.RESIDENT, Action.RESTORE))
 
@@ -355,8 +347,10 @@ class ResidentsPage(Page):
         from wushe_desktop.residents.service import get_resident
 
         actor = self.ctx.actor
+        # Without 查看敏感信息 the form gets the masked row and keeps those values (KEEP).
+        reveal = self.ctx.can(Resource.RESIDENT, Action.VIEW_SENSITIVE)
         self.ctx.executor.query(
-            lambda s: get_resident(s, actor, row.id, reveal=True),
+            lambda s: get_resident(s, actor, row.id, reveal=reveal),
             self._open_form,
             parent=self,
         )
