@@ -29,6 +29,8 @@ LABEL_FILL = HexColor("#EFEFEF")
 GRID = 0.5
 #: Rows sampled for natural column widths (long rosters need not be measured in full).
 WIDTH_SAMPLE = 400
+#: Values up to this many em wide (2026年12月31日, 13800001111) are kept on one line.
+SHORT_EM = 8
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
 
@@ -177,21 +179,37 @@ def fit_widths(natural: Sequence[float], minimum: Sequence[float], total: float)
     return widths
 
 
-def _natural_widths(spec: TableSpec, font: str, head_font: str) -> tuple[list[float], list[float]]:
+def _natural_widths(
+    spec: TableSpec, font: str, head_font: str, avail: float
+) -> tuple[list[float], list[float]]:
+    """Per column: the width that avoids wrapping, and the least it should get.
+
+    The least is the whole value for short columns (dates, phone numbers, names), and what
+    three rows in four need for text columns (capped at a quarter page), so the rare long
+    备注 wraps rather than a date.
+    """
     size = spec.font_size
     sample = _sample(spec.rows)
+    pad = 2 * PAD_X + 1
     natural: list[float] = []
     minimum: list[float] = []
     for c, header in enumerate(spec.headers):
-        cells = max((_text_width(row[c], font, size) for row in sample), default=0.0)
+        cells = sorted(_text_width(row[c], font, size) for row in sample) or [0.0]
         head = stringWidth(header, head_font, size)
         if len(header) > 4:  # long headers may wrap onto two lines
             head = max(head / 2, size * 4)
-        natural.append(max(cells, head) + 2 * PAD_X + 1)
-        minimum.append(2 * size + 2 * PAD_X)
+        # Short values (dates, phones, names) never wrap; long text keeps what most rows need.
+        if cells[-1] <= SHORT_EM * size:
+            least = cells[-1]
+        else:
+            least = min(cells[int(0.75 * (len(cells) - 1))], avail / 4)
+        natural.append(max(cells[-1], head) + pad)
+        minimum.append(max(2 * size, head / 2, least) + pad)
     if spec.total is not None:
         for c, text in enumerate(spec.total):
-            natural[c] = max(natural[c], _text_width(text, head_font, size) + 2 * PAD_X + 1)
+            width = _text_width(text, head_font, size) + pad
+            natural[c] = max(natural[c], width)
+            minimum[c] = max(minimum[c], min(width, avail / 4))
     return natural, minimum
 
 
@@ -203,7 +221,7 @@ def build_data_table(spec: TableSpec, avail: float) -> Flowable:
         given = list(spec.col_widths)
         widths = [w * avail for w in given] if sum(given) <= 1.0001 else given
     else:
-        natural, minimum = _natural_widths(spec, font, head_font)
+        natural, minimum = _natural_widths(spec, font, head_font, avail)
         widths = fit_widths(natural, minimum, avail)
     inner = [w - 2 * PAD_X for w in widths]
     head_style = cell_style(spec.styles.table_header, "center", size, head_font)
