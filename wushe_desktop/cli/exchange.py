@@ -82,6 +82,8 @@ EXCHANGES: dict[str, Exchange] = {
     e.key: e
     for e in (
         Exchange("residents", "居民", "wushe_desktop.residents.cli_exchange"),
+        Exchange("service-records", "服务记录", "wushe_desktop.service_records.cli_exchange"),
+        Exchange("cases", "个案", "wushe_desktop.cases.cli_exchange", False, False),
         Exchange("volunteers", "志愿者", "wushe_desktop.volunteers.cli_exchange"),
         Exchange("volunteer-hours", "志愿服务时长", "wushe_desktop.scheduling.cli_hours"),
         Exchange("shifts", "志愿服务班次", "wushe_desktop.scheduling.cli_shifts", False, False),
