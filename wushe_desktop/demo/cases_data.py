@@ -93,7 +93,7 @@ _FORCED: tuple[tuple[Stage, int], ...] = (
     (Stage.PLAN, 25),
     (Stage.INTERVENTION, 90),
     (Stage.EVALUATION, 170),
-    (Stage.CLOSED, 210),
+    (Stage.CLOSED, 120),
     (Stage.FOLLOW_UP, 400),
 )
 _DURATIONS = (15, 20, 30, 30, 45, 60, 60, 90)
@@ -530,7 +530,11 @@ class _Flow:
     def _follow_ups(self, target: Stage) -> None:
         rng = self.rng
         due = self.case["closed_on"] + timedelta(days=30)
-        if target == Stage.FOLLOW_UP and due < self.as_of:
+        # Follow-ups long due were made (the case is at 回访); recent closures wait for theirs.
+        if due < self.as_of and (
+            target == Stage.FOLLOW_UP or due < self.as_of - timedelta(days=45)
+        ):
+            self.case["stage"] = Stage.FOLLOW_UP.value
             done = min(self.as_of, due + timedelta(days=rng.randint(0, 5)))
             data = rec.FollowUpData(
                 "电话",
@@ -551,11 +555,18 @@ class _Flow:
             self.event("阶段推进", "完成首次回访", done, Stage.CLOSED.value, Stage.FOLLOW_UP.value)
             if rng.random() < 0.3:
                 later = done + timedelta(days=60)
+                second_done = later + timedelta(days=2) if later < self.as_of else None
                 self.record(
                     "follow_up",
-                    rec.FollowUpData("家访", "巩固成效"),
+                    rec.FollowUpData(
+                        "家访",
+                        "巩固成效",
+                        "情况稳定" if second_done else "",
+                        "生活稳定" if second_done else "",
+                    ),
                     self.case["closed_on"],
                     due_on=later,
+                    done_on=second_done,
                 )
         else:
             self.case["stage"] = Stage.CLOSED.value

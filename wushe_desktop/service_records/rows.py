@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from wushe_desktop.accounts.permissions import Actor
 from wushe_desktop.residents.models import Resident
+from wushe_desktop.residents.search_plan import hidden
 from wushe_desktop.service_records.models import ServiceRecord
 from wushe_desktop.service_records.privacy import HIDDEN_TEXT, hidden_sources
 from wushe_desktop.stations.models import Community
 
-__all__ = ["ServiceRecordRow", "build_rows", "row_select"]
+__all__ = ["ServiceRecordRow", "build_rows", "row_select", "station_term"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,18 @@ ROW_COLUMNS = (
     ServiceRecord.updated_at,
     ServiceRecord.deleted_at,
 )
+
+
+def station_term(session: Session, station_id: uuid.UUID | None) -> ColumnElement[bool]:
+    """``station_id = ?`` that no index serves on SQLite (unary ``+``).
+
+    For queries driven by a selective column (a resident, a source): without statistics
+    SQLite prefers the (station_id, deleted_at, served_on, id) index, two equality terms,
+    and reads the station's half a million rows instead of the few it needs.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return hidden(ServiceRecord.station_id) == station_id
+    return ServiceRecord.station_id == station_id
 
 
 def row_select() -> Select[*tuple[Any, ...]]:

@@ -21,7 +21,12 @@ from wushe_desktop.accounts.permissions import Action, Actor, Resource
 from wushe_desktop.residents.models import Resident
 from wushe_desktop.residents.search_plan import next_prefix
 from wushe_desktop.service_records.models import ServiceRecord
-from wushe_desktop.service_records.rows import ServiceRecordRow, build_rows, row_select
+from wushe_desktop.service_records.rows import (
+    ServiceRecordRow,
+    build_rows,
+    row_select,
+    station_term,
+)
 
 __all__ = ["Cursor", "Page", "ServiceRecordQuery", "count", "iter_rows", "search", "where"]
 
@@ -80,12 +85,21 @@ def _text_terms(text: str) -> ColumnElement[bool] | None:
     return or_(*terms)
 
 
-def where(actor: Actor, query: ServiceRecordQuery) -> list[ColumnElement[bool]]:
-    """The WHERE terms of a query (statements must outer-join ``Resident`` for text)."""
+def where(
+    actor: Actor, query: ServiceRecordQuery, session: Session | None = None
+) -> list[ColumnElement[bool]]:
+    """The WHERE terms of a query (statements must outer-join ``Resident`` for text).
+
+    With a resident filter (and a session) the station term is kept off the index, so
+    the resident's own index drives the query.
+    """
     actor.require(Resource.SERVICE, Action.READ)
     conds: list[ColumnElement[bool]] = []
     if not actor.is_district:
-        conds.append(ServiceRecord.station_id == actor.station_id)
+        if query.resident_id is not None and session is not None:
+            conds.append(station_term(session, actor.station_id))
+        else:
+            conds.append(ServiceRecord.station_id == actor.station_id)
     conds.append(
         ServiceRecord.deleted_at.is_not(None)
         if query.deleted
@@ -135,7 +149,7 @@ def search(
 ) -> Page:
     """One page of rows, newest first; ``after`` continues from a row."""
     limit = max(1, min(limit, MAX_LIMIT))
-    conds = where(actor, query)
+    conds = where(actor, query, session)
     if after is not None:
         conds.append(_after(after))
     stmt = row_select().where(*conds).order_by(*_ORDER).limit(limit + 1)
@@ -155,7 +169,7 @@ def _count_stmt(query: ServiceRecordQuery, conds: list[ColumnElement[bool]]) -> 
 
 def count(session: Session, actor: Actor, query: ServiceRecordQuery) -> int:
     """Number of records the query matches (the list's row count)."""
-    return int(session.scalar(_count_stmt(query, where(actor, query))) or 0)
+    return int(session.scalar(_count_stmt(query, where(actor, query, session))) or 0)
 
 
 def iter_rows(

@@ -26,7 +26,12 @@ from wushe_desktop.infra.errors import ConflictError, NotFound, PermissionDenied
 from wushe_desktop.residents.models import Resident
 from wushe_desktop.service_records.models import ServiceRecord
 from wushe_desktop.service_records.privacy import require_source_write
-from wushe_desktop.service_records.rows import ServiceRecordRow, build_rows, row_select
+from wushe_desktop.service_records.rows import (
+    ServiceRecordRow,
+    build_rows,
+    row_select,
+    station_term,
+)
 from wushe_desktop.service_records.validation import (
     ServiceRecordInput,
     ServiceType,
@@ -431,6 +436,8 @@ def records_for_source(
         ServiceRecord.deleted_at.is_(None),
     )
     if not actor.is_district:
-        stmt = stmt.where(ServiceRecord.station_id == actor.station_id)
+        # Hidden from the index: SQLite would otherwise walk the station's whole
+        # (station_id, deleted_at, …) index instead of the source's few rows.
+        stmt = stmt.where(station_term(session, actor.station_id))
     results = session.execute(stmt.order_by(ServiceRecord.served_on, ServiceRecord.id)).all()
     return build_rows(session, actor, results)
