@@ -167,16 +167,16 @@ def test_rows_are_masked(db: Database, director: Actor, people: dict[str, uuid.U
 def test_filters(
     db: Database, director: Actor, places: Places, people: dict[str, uuid.UUID], plan: str
 ) -> None:
-    assert names(db, director, Q(community_id=places.lihe)) == ["单田芳", "李四"]
-    assert names(db, director, Q(grid_id=places.qinghe_grid1)) == ["张三", "王五"]
+    assert names(db, director, Q(community_id=places.lihe)) == ["李四", "单田芳"]
+    assert names(db, director, Q(grid_id=places.qinghe_grid1)) == ["王五", "张三"]
     assert names(db, director, Q(tag="elderly")) == ["单田芳", "张三"]
     assert names(db, director, Q(tag="elderly_alone")) == ["张三"]
     assert names(db, director, Q(tag="custom:党员")) == ["王五"]
     assert names(db, director, Q(tag="elderly", community_id=places.lihe)) == ["单田芳"]
     assert names(db, director, Q(text="z", community_id=places.qinghe)) == [
+        "曾国藩",  # zeng: the surname reading
         "张三",
         "张三丰",
-        "曾国藩",
     ]
     assert names(db, director, Q(text="z", grid_id=places.qinghe_grid2, tag="child")) == []
 
@@ -221,7 +221,7 @@ def test_station_scope(
     assert names(db, other, Q(text="zs")) == []
     assert names(db, director, Q(text="张")) == ["张三", "张三丰"]
     district = make_actor(None, Role.DISTRICT_ADMIN, "qu")
-    assert names(db, district, Q(text="张")) == ["张三", "张三丰", "张飞"]
+    assert names(db, district, Q(text="张")) == ["张飞", "张三", "张三丰"]  # fei < san
     assert len(names(db, district, Q())) == 7
 
 
@@ -290,6 +290,10 @@ QUERIES: dict[str, Callable[[Places], ResidentQuery]] = {
     "updated": lambda p: Q(sort="updated_at"),
     "community-desc": lambda p: Q(sort="community", descending=True),
     "pinyin": lambda p: Q(text="z"),
+    "pinyin-desc": lambda p: Q(text="zh", descending=True),
+    "pinyin-other-reading": lambda p: Q(text="c"),  # 曾 ceng: no letter range, drives
+    "hanzi": lambda p: Q(text="张"),
+    "grid": lambda p: Q(grid_id=p.qinghe_grid1),
     "phone": lambda p: Q(text="139"),
     "tag": lambda p: Q(tag="youfu"),
     "community": lambda p: Q(community_id=p.qinghe),
@@ -303,7 +307,8 @@ QUERIES: dict[str, Callable[[Places], ResidentQuery]] = {
 
 
 def _oracle(s: Session, query: ResidentQuery) -> list[uuid.UUID]:
-    """The same query computed in Python from all rows (BINARY order = code-point order)."""
+    """The same query computed in Python from all rows (BINARY order = code-point order;
+    names by full pinyin first)."""
     terms = search_plan.text_terms(query.text)
     out = []
     for r in s.scalars(select(Resident)):
@@ -320,7 +325,7 @@ def _oracle(s: Session, query: ResidentQuery) -> list[uuid.UUID]:
         community = s.get(Community, r.community_id)
         assert community is not None
         key: tuple[object, ...] = {
-            "name": (r.name,),
+            "name": (r.py_full, r.name),
             "birth_date": (r.birth_date is None, r.birth_date or date.min),
             "updated_at": (r.updated_at,),
             "community": (community.name, r.name),
@@ -378,13 +383,27 @@ def test_where_and_order_reads_the_list_in_one_pass(
             assert list(s.scalars(stmt)) == listed
 
 
+def test_names_sort_in_pinyin_order(
+    db: Database, director: Actor, people: dict[str, uuid.UUID]
+) -> None:
+    """李 (li) before 张 (zhang), whatever their code points; surnames by their surname
+    reading (单 shan, 曾 zeng)."""
+    expected = ["李四", "单田芳", "王五", "曾国藩", "张三", "张三丰"]
+    assert names(db, director, Q()) == expected
+    assert names(db, director, Q(descending=True)) == expected[::-1]
+    assert ord("张") < ord("李")  # code-point order would put 张 first
+
+
 def test_name_order_is_stable_and_sorted(db: Database, director: Actor, many: int) -> None:
+    from wushe_desktop.domain.pinyin import pinyin_keys
+
     with db.reader() as s:
         rows = rsearch.search(s, director, Q(), limit=1000).rows
-    keys = [(r.name, r.id.bytes) for r in rows]
+    keys = [(pinyin_keys(r.name).full, r.name, r.id.bytes) for r in rows]
     assert len(rows) == many
-    order = list(dict.fromkeys(k[0] for k in keys))  # equal names together, ids ascending
-    assert keys == sorted(keys, key=lambda k: (order.index(k[0]), k[1]))
+    order = list(dict.fromkeys(k[:2] for k in keys))  # equal names together, ids ascending
+    assert keys == sorted(keys, key=lambda k: (order.index(k[:2]), k[2]))
+    assert [k[0] for k in keys] == sorted(k[0] for k in keys)  # ASCII pinyin
     if db.is_sqlite:  # BINARY collation: code-point order (PostgreSQL follows its locale)
         assert keys == sorted(keys)
 
@@ -407,3 +426,30 @@ def test_a_read_only_supervisor_may_search(db: Database, station: Station, many:
     with db.reader() as s:
         supervisor = make_actor(station, Role.SUPERVISOR, "dudao")
         assert rsearch.count(s, supervisor, Q()) == many
+
+
+def test_pinyin_order_plans_never_crawl_to_a_cluster(
+    db: Database, director: Actor, places: Places, many: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every filter too big to drive (PROBE=1): name and pinyin matches sit together in
+    pinyin order, so a name search drives and a pinyin search walks its letter's range only."""
+    if not db.is_sqlite:
+        pytest.skip("PostgreSQL plans itself")
+    monkeypatch.setattr(search_plan, "PROBE", 1)
+
+    def plan(query: ResidentQuery, sort: search_plan.SortKey | None = "name") -> object:
+        with db.reader() as s:
+            scope = rsearch._scope(s, director, query)
+            return search_plan.choose_plan(s, scope, sort)
+
+    assert plan(Q()) == search_plan.Plan(True, "walk")
+    assert plan(Q(text="zh")) == search_plan.Plan(True, "walk", py_letter="z")
+    assert plan(Q(text="c")) == search_plan.Plan(True, "text")  # 曾 ceng: other reading
+    assert plan(Q(text="张")) == search_plan.Plan(True, "text")
+    assert plan(Q(text="139")) == search_plan.Plan(True, "walk")  # digits are not clustered
+    assert plan(Q(text="张"), "community") == search_plan.Plan(True, "walk")
+    assert plan(Q(grid_id=places.qinghe_grid1), None) == search_plan.Plan(True, "walk")
+    with db.reader() as s:  # the letter range is a visible term the walked index seeks
+        conds, _order = rsearch.where_and_order(s, director, Q(text="zh"))
+        sql = str(select(Resident.id).where(*conds).compile(compile_kwargs={"literal_binds": True}))
+    assert "resident.py_full >= 'z'" in sql and "resident.py_full < '{'" in sql

@@ -64,6 +64,7 @@ ROW_COLUMNS = (
     Resident.updated_at,
     Resident.version,
     Resident.deleted_at,
+    Resident.py_full,  # the name order's keyset cursor
 )
 
 

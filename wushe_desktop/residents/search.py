@@ -27,7 +27,9 @@ from wushe_desktop.residents.search_plan import (
     Plan,
     Scope,
     SortKey,
+    conditions,
     make_scope,
+    offset_plan,
     plan_for,
     text_terms,
 )
@@ -65,7 +67,7 @@ class ResidentQuery:
 class Cursor:
     """A keyset position: a row's sort value(s), then its id.
 
-    name: (name, id); birth_date: (birth date or None, id); updated_at: (updated_at, id);
+    name: (full pinyin, name, id); birth_date: (birth date or None, id); updated_at: (updated_at, id);
     community: (community name, name, id).
     """
 
@@ -112,8 +114,8 @@ def _segments(plan: Plan, sort: SortKey) -> list[_Segment]:
         return plan.keep(column, plan.walk)
 
     rid = k(Resident.id)
-    if sort == "name":
-        return [_Segment(None, [k(Resident.name), rid])]
+    if sort == "name":  # pinyin order (李 before 张); equal readings by name, then id
+        return [_Segment(None, [k(Resident.py_full), k(Resident.name), rid])]
     if sort == "updated_at":
         return [_Segment(None, [k(Resident.updated_at), rid])]
     if sort == "community":
@@ -126,12 +128,12 @@ def _segments(plan: Plan, sort: SortKey) -> list[_Segment]:
 
 
 def _key_width(sort: SortKey) -> int:
-    return 3 if sort == "community" else 2
+    return 3 if sort in ("community", "name") else 2
 
 
 def _row_key(sort: SortKey, row: Any) -> Cursor:
     if sort == "name":
-        return Cursor((row.name, row.id))
+        return Cursor((row.py_full, row.name, row.id))
     if sort == "birth_date":
         return Cursor((row.birth_date, row.id))
     if sort == "updated_at":
@@ -286,9 +288,33 @@ def _count_segment(session: Session, q: _Query, seg: _Segment) -> int:
     return int(session.scalar(stmt.where(*conds)) or 0)
 
 
+def _pinyin_key_at(session: Session, q: _Query, index: int, *, desc: bool) -> Cursor | None:
+    """``_key_at`` for the walked pinyin order: the walked index holds ``py_full`` but not
+    name and id, so skip along ``py_full`` alone (index-only), count the rows before that
+    reading, and sort only the rows that share it."""
+    seg = q.segments[0]
+    py_full = seg.exprs[0]
+    conds = [*q.conds, *([seg.cond] if seg.cond is not None else [])]
+    first = py_full.desc() if desc else py_full.asc()
+    stmt = select(py_full).select_from(Resident).where(*conds).order_by(first)
+    reading = session.scalar(stmt.offset(index).limit(1))
+    if reading is None:
+        return None
+    ahead = py_full > reading if desc else py_full < reading
+    before = session.scalar(select(func.count()).select_from(Resident).where(*conds, ahead))
+    # The reading's few rows come from the py_full index; hide the name index from the sort.
+    rest = [q.plan.keep(e, False) for e in seg.exprs[1:]]
+    rest = [e.desc() if desc else e.asc() for e in rest]
+    stmt = select(*seg.exprs).select_from(Resident).where(*conds, py_full == reading)
+    row = session.execute(stmt.order_by(*rest).offset(index - int(before or 0)).limit(1)).first()
+    return Cursor(tuple(row)) if row is not None else None
+
+
 def _key_at(session: Session, q: _Query, index: int, *, backward: bool) -> Cursor | None:
     """The cursor of the ``index``-th row in reading order, reading only the key columns
     (on a walked index that is an index-only scan with no joins per row)."""
+    if q.sort == "name" and q.plan.walk:
+        return _pinyin_key_at(session, q, index, desc=q.descending != backward)
     segments, desc = q.walk_order(backward)
     for n, seg in enumerate(segments):
         if n < len(segments) - 1:
@@ -305,6 +331,19 @@ def _key_at(session: Session, q: _Query, index: int, *, backward: bool) -> Curso
         row = found.first()
         return seg.cursor(tuple(row)) if row is not None else None
     return None
+
+
+def _finder(session: Session, actor: Actor, query: ResidentQuery, q: _Query) -> _Query:
+    """The query that finds a page's first key: a filtered pinyin walk skips badly (see
+    ``offset_plan``), so the jump drives by a filter; the page itself still walks."""
+    if q.sort != "name" or not q.plan.walk:
+        return q
+    scope = _scope(session, actor, query)
+    plan = offset_plan(session, scope)
+    if plan is None:
+        return q
+    conds = conditions(plan, scope, q.sort)
+    return _Query(plan, conds, _segments(plan, q.sort), q.sort, q.descending)
 
 
 def page_at(
@@ -327,7 +366,8 @@ def page_at(
         return search(session, actor, query, limit=limit)
     q = _prepare(session, actor, query)
     from_end = offset > total // 2
-    key = _key_at(session, q, total - 1 - offset if from_end else offset, backward=from_end)
+    finder = _finder(session, actor, query, q)
+    key = _key_at(session, finder, total - 1 - offset if from_end else offset, backward=from_end)
     if key is None:  # the list shrank since it was counted
         return search(session, actor, query, limit=limit, from_end=True)
     results = _read(session, q, key, backward=False, limit=limit + 1, inclusive=True)

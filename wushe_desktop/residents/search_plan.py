@@ -9,14 +9,21 @@ of rows and often picks the wrong index. On SQLite this module therefore chooses
 itself and hides the indexes it does not want behind SQLite's unary ``+``:
 
 * **walk** — read an index that is already in display order (``(station_id, deleted_at,
-  name, id)``, the birth-date and updated-at ones, or ``(community_id, deleted_at, name,
-  id)`` / ``(grid_id, …)`` when that place is filtered) and test the other filters row by
-  row; a page is full after about ``limit / density`` rows.
+  py_full)`` for names in pinyin order, the birth-date and updated-at ones, or
+  ``(community_id, deleted_at, name, id)`` for the community order) and test the other
+  filters row by row; a page is full after about ``limit / density`` rows.
 * **drive** — read the rows of the most selective filter from its own index and sort
   them; worth it when that filter matches few rows.
 
 A cheap probe counts, up to a cap, what each filter matches (index-only); a filter under
 the cap drives, otherwise the walk wins. PostgreSQL gets plain conditions and plans itself.
+
+Names sort in pinyin order (``py_full``, then name and id), as a Chinese reader expects (李
+before 张). Name and pinyin matches then sit in one stretch of that order, not spread over
+it, so a walk would read everything before that stretch: a name search never walks, and a
+pinyin search walks only inside its first letter's range (``Plan.py_letter``), which holds
+every match unless some resident matches by the surname's other reading (``*_alt``).
+Counts ignore the order and still use the name and place indexes.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ from wushe_desktop.residents.models import Resident, ResidentTag
 from wushe_desktop.stations.models import Community, Grid, Station
 
 SortKey = Literal["name", "birth_date", "updated_at", "community"]
+#: What a plan is for: a sorted page, or ``"count"`` (any index order will do).
+_Order = Literal["name", "birth_date", "updated_at", "community", "count"]
 Col = InstrumentedAttribute[Any]
 
 #: A filter matching fewer rows than this drives the query. With several filters the walk
@@ -153,6 +162,7 @@ def make_scope(
 class Plan:
     sqlite: bool
     driver: str  # "walk" or the driving filter: "text" | "tag" | "grid" | "community"
+    py_letter: str | None = None  # a pinyin walk reads only py_full starting with this
 
     @property
     def walk(self) -> bool:
@@ -168,13 +178,32 @@ def hidden(column: Any) -> Any:
     return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
 
 
-def _served_place(scope: Scope, sort: SortKey) -> str | None:
+def _served_place(scope: Scope, order: _Order) -> str | None:
     """The place filter whose (place, deleted_at, name, id) index the walk reads."""
-    if sort == "name" and scope.grid_id is not None:
+    if order == "count" and scope.grid_id is not None:
         return "grid"
-    if sort in ("name", "community") and scope.community_id is not None:
+    if order in ("count", "community") and scope.community_id is not None:
         return "community"
     return None
+
+
+def _name_walk_text(scope: Scope, order: _Order) -> bool:
+    """A name range the walked index serves itself (it holds ``name``)."""
+    return scope.hanzi and order in ("count", "community")
+
+
+def _pinyin_letter(session: Session, scope: Scope) -> str | None:
+    """The first letter every pinyin match's ``py_full`` starts with, or None when the text
+    is not pinyin or some resident in scope matches by the other reading (its ``py_full``
+    may start with any letter). Initials and full pinyin of one reading share the letter."""
+    if not scope.terms or scope.terms[0][0] is not Resident.py_initials:
+        return None
+    alt = [(c, p) for c, p in scope.terms if c in (Resident.py_initials_alt, Resident.py_full_alt)]
+    probe = Scope(scope.station, None, None, scope.deleted, None, alt)
+    cond = text_condition(Plan(sqlite=True, driver="text"), probe)
+    if session.scalar(select(literal(1)).select_from(Resident).where(cond).limit(1)):
+        return None
+    return scope.terms[0][1][0]
 
 
 def choose_plan(session: Session, scope: Scope, sort: SortKey | None) -> Plan:
@@ -182,6 +211,16 @@ def choose_plan(session: Session, scope: Scope, sort: SortKey | None) -> Plan:
     like a walk in name order but never prefers visiting rows no filter narrowed down."""
     if session.get_bind().dialect.name != "sqlite":
         return Plan(sqlite=False, driver="walk")
+    plan = _choose_sqlite(session, scope, sort)
+    if plan.walk and sort == "name" and scope.terms and not scope.hanzi:
+        letter = _pinyin_letter(session, scope)  # None for digits: not clustered, walk freely
+        if letter is None and scope.terms[0][0] is Resident.py_initials:
+            return Plan(sqlite=True, driver="text")  # an unbounded walk would crawl
+        return Plan(sqlite=True, driver="walk", py_letter=letter)
+    return plan
+
+
+def _choose_sqlite(session: Session, scope: Scope, sort: SortKey | None) -> Plan:
     candidates = [
         name
         for name, present in (
@@ -192,9 +231,9 @@ def choose_plan(session: Session, scope: Scope, sort: SortKey | None) -> Plan:
         )
         if present
     ]
-    order = sort or "name"
+    order: _Order = sort or "count"
     served = _served_place(scope, order)
-    walk_text = scope.hanzi and order in ("name", "community")  # a name range on the walk
+    walk_text = _name_walk_text(scope, order)
     others = [c for c in candidates if c != served and not (c == "text" and walk_text)]
     if not others:
         return Plan(sqlite=True, driver="walk")
@@ -212,7 +251,32 @@ def choose_plan(session: Session, scope: Scope, sort: SortKey | None) -> Plan:
         return Plan(sqlite=True, driver=best)
     if sort is None and served is None:  # counting every row of the station is no better
         return Plan(sqlite=True, driver=others[0])
+    if sort == "name" and scope.hanzi:
+        return Plan(sqlite=True, driver="text")  # a name prefix is one stretch of pinyin order
     return Plan(sqlite=True, driver="walk")
+
+
+def offset_plan(session: Session, scope: Scope) -> Plan | None:
+    """For finding the n-th row of the pinyin order when filters apply (a scroll-bar jump):
+    drive by the filter matching fewest rows and sort them. Skipping n rows along the
+    walk would fetch each row to test the filter, about n × all / matches rows. None when
+    nothing is filtered (the walk's skip is then index-only) or off SQLite."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    present = [
+        name
+        for name, on in (
+            ("grid", scope.grid_id is not None),
+            ("community", scope.community_id is not None),
+            ("tag", scope.tag is not None),
+            ("text", bool(scope.terms)),
+        )
+        if on
+    ]
+    if not present:
+        return None
+    sizes = {name: _probe(session, scope, name, cap=1 << 30) for name in present}
+    return Plan(sqlite=True, driver=min(present, key=sizes.__getitem__))
 
 
 def _probe(session: Session, scope: Scope, name: str, *, cap: int) -> int:
@@ -284,7 +348,7 @@ def conditions(plan: Plan, scope: Scope, sort: SortKey | None) -> list[ColumnEle
     """The WHERE terms of ``plan`` (``sort`` None: a count)."""
     if scope.empty:
         return [false()]
-    order = sort or "name"
+    order: _Order = sort or "count"
     served = _served_place(scope, order)
     conds: list[ColumnElement[bool]] = []
     if plan.sqlite and plan.driver == "text":
@@ -299,8 +363,10 @@ def conditions(plan: Plan, scope: Scope, sort: SortKey | None) -> list[ColumnEle
             conds.append(station_condition(scope, plan.keep(Resident.station_id, walked)))
         conds.append(deleted_condition(scope))
         if scope.terms:
-            on_walk = plan.walk and scope.hanzi and order in ("name", "community")
+            on_walk = plan.walk and _name_walk_text(scope, order)
             conds.append(text_condition(plan, scope, on_walk=on_walk))
+        if plan.py_letter is not None:  # implied by the text: lets the walk seek its range
+            conds.append(_prefix(plan, Resident.py_full, plan.py_letter))
     if scope.community_id is not None:
         indexed = plan.driver == "community" or (plan.walk and served == "community")
         conds.append(plan.keep(Resident.community_id, indexed) == scope.community_id)
@@ -332,6 +398,7 @@ __all__ = [
     "hidden",
     "make_scope",
     "next_prefix",
+    "offset_plan",
     "plan_for",
     "station_condition",
     "text_condition",
