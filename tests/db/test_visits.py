@@ -271,3 +271,47 @@ def test_list_filters_and_pages(
             seen += [r.id for r in page.rows]
             cursor = page.next_cursor
     assert len(seen) == len(set(seen)) == 11
+
+
+def test_a_finding_opens_a_case(db: Database, places: Places, worker: Actor) -> None:
+    from wushe_desktop.visits.cases_link import cases_available, open_case_from_visit
+
+    if not cases_available():
+        pytest.skip("the casework room is not installed")
+    rid = make_person(db, places, "张桂兰", "elderly", "elderly_alone")
+    with db.transaction() as s:
+        row = create_visit(
+            s, worker, _visit(rid, worker, risk_found=True, risk_description="燃气软管老化")
+        )
+    with db.transaction() as s:
+        case = open_case_from_visit(s, worker, row.id, problem_areas=["安全保护"])
+    assert case.resident_id == rid
+    assert (case.source, case.risk_level, case.opened_on) == ("主动发现", "高", date(2025, 3, 1))
+    with db.reader() as s:
+        assert get_visit(s, worker, row.id).case_id == case.id
+    with db.transaction() as s, pytest.raises(ConflictError, match="已经转为个案"):
+        open_case_from_visit(s, worker, row.id, problem_areas=["安全保护"])
+
+
+def test_case_hook_without_the_case_room(
+    db: Database, places: Places, worker: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    from wushe_desktop.infra.errors import WusheError
+    from wushe_desktop.visits import cases_link
+
+    real = importlib.import_module
+
+    def missing(name: str, *args: object) -> object:
+        if name == "wushe_desktop.cases.service":
+            raise ModuleNotFoundError(name)
+        return real(name, *args)  # type: ignore[arg-type]
+
+    rid = make_person(db, places, "张桂兰", "elderly", "elderly_alone")
+    with db.transaction() as s:
+        row = create_visit(s, worker, _visit(rid, worker))
+    monkeypatch.setattr(cases_link.importlib, "import_module", missing)
+    assert not cases_link.cases_available()
+    with db.transaction() as s, pytest.raises(WusheError, match="未安装个案管理功能"):
+        cases_link.open_case_from_visit(s, worker, row.id, problem_areas=["其他"])

@@ -82,7 +82,7 @@ class ActivityParticipant(IdMixin, Base):
 
 
 class ActivityPhoto(IdMixin, TimestampMixin, Base):
-    """A photo of an activity, stored in the data directory under its SHA-256."""
+    """A photo of an activity, kept in the attachments store (``infra.attachments``) by SHA-256."""
 
     __tablename__ = "activity_photo"
 
@@ -92,7 +92,7 @@ class ActivityPhoto(IdMixin, TimestampMixin, Base):
     file_name: Mapped[str] = mapped_column(String(200))  # the name the user picked
     sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(Integer)
-    stored_path: Mapped[str] = mapped_column(String(300))  # relative to data_dir()
+    stored_path: Mapped[str] = mapped_column(String(300))  # relative to the attachments store
     caption: Mapped[str] = mapped_column(String(200), default="")
 
     activity: Mapped[CommunityActivity] = relationship(back_populates="photos")

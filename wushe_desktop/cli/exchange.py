@@ -87,5 +87,8 @@ EXCHANGES: dict[str, Exchange] = {
         Exchange("volunteers", "志愿者", "wushe_desktop.volunteers.cli_exchange"),
         Exchange("volunteer-hours", "志愿服务时长", "wushe_desktop.scheduling.cli_hours"),
         Exchange("shifts", "志愿服务班次", "wushe_desktop.scheduling.cli_shifts", False, False),
+        Exchange("visits", "探访", "wushe_desktop.visits.cli_exchange", False, False),
+        Exchange("groups", "小组", "wushe_desktop.groups.cli_exchange", False, False),
+        Exchange("activities", "社区活动", "wushe_desktop.activities.cli_exchange", False, False),
     )
 }

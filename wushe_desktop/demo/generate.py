@@ -498,6 +498,12 @@ class _ResidentWriter:
         ]
 
 
+def _community_work_step(ctx: DemoContext) -> None:
+    from wushe_desktop.demo.community_work_data import run
+
+    run(ctx)
+
+
 def _cases_step(ctx: DemoContext) -> None:
     from wushe_desktop.demo.cases_data import run
 
@@ -510,6 +516,7 @@ STEPS: list[DemoStep] = [
     DemoStep("communities", "社区（村）与网格", 1, _community_step),
     DemoStep("residents", "居民与重点人群标签", 30, _resident_step),
     DemoStep("cases", "个案、咨询与电话回访", 25, _cases_step),
+    DemoStep("community_work", "探访、小组与社区活动", 12, _community_work_step),
 ]
 
 

@@ -128,7 +128,7 @@ def visit_rows(session: Session, results: Sequence[Row[Any]]) -> list[VisitRow]:
     return rows
 
 
-def _load(session: Session, actor: Actor, visit_id: uuid.UUID) -> Visit:
+def load_visit(session: Session, actor: Actor, visit_id: uuid.UUID) -> Visit:
     visit = session.get(Visit, visit_id)
     if visit is None:
         raise NotFound("未找到该探访记录，可能已被删除。")
@@ -138,7 +138,7 @@ def _load(session: Session, actor: Actor, visit_id: uuid.UUID) -> Visit:
 
 def get_visit(session: Session, actor: Actor, visit_id: uuid.UUID) -> VisitRow:
     actor.require(Resource.SERVICE, Action.READ)
-    visit = _load(session, actor, visit_id)
+    visit = load_visit(session, actor, visit_id)
     result = session.execute(row_select().where(Visit.id == visit.id)).one()
     return visit_rows(session, [result])[0]
 
@@ -261,7 +261,7 @@ def update_visit(
 ) -> VisitRow:
     """Save an edit (the service record follows); nothing is written when nothing changed."""
     actor.require(Resource.SERVICE, Action.UPDATE)
-    visit = _load(session, actor, visit_id)
+    visit = load_visit(session, actor, visit_id)
     if visit.deleted_at is not None:
         raise ConflictError("该探访记录在回收站中，请先恢复再修改。")
     if expected_version is not None and visit.version != expected_version:
@@ -300,7 +300,7 @@ def update_visit(
 
 
 def _set_deleted(session: Session, actor: Actor, visit_id: uuid.UUID, deleted: bool) -> None:
-    visit = _load(session, actor, visit_id)
+    visit = load_visit(session, actor, visit_id)
     if (visit.deleted_at is not None) == deleted:
         raise ConflictError("该探访记录已在回收站中。" if deleted else "该探访记录不在回收站中。")
     resident = session.get(Resident, visit.resident_id)

@@ -276,6 +276,7 @@ def upgrade() -> None:
 
     op.create_table(
         "visit",
+        sa.Column("station_id", sa.Uuid(), nullable=False),
         sa.Column("resident_id", sa.Uuid(), nullable=False),
         sa.Column("visited_on", sa.Date(), nullable=False),
         sa.Column("mode", sa.String(length=10), nullable=False),
@@ -289,7 +290,6 @@ def upgrade() -> None:
         sa.Column("follow_up_needed", sa.Boolean(), nullable=False),
         sa.Column("case_id", sa.Uuid(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("station_id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -310,22 +310,16 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_visit_station_day", ["station_id", "deleted_at", "visited_on", "id"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_visit_station_id"), ["station_id"], unique=False)
         batch_op.create_index(
             "ix_visit_station_resident",
             ["station_id", "deleted_at", "resident_id", "visited_on"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_visit_visitor_user_id"), ["visitor_user_id"], unique=False
-        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("visit", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_visit_visitor_user_id"))
         batch_op.drop_index("ix_visit_station_resident")
-        batch_op.drop_index(batch_op.f("ix_visit_station_id"))
         batch_op.drop_index("ix_visit_station_day")
 
     op.drop_table("visit")
