@@ -58,6 +58,20 @@ def test_dashboard_counts(qtbot: QtBot, window: MainWindow) -> None:
     residents: Any = window.pages["residents"]
     assert window.stack.currentWidget() is residents
     assert residents.tag.currentData() == code
+    # so does a community button, with that community's residents
+    window.show_page("dashboard")
+    cid, name, n = page.loaded.places[0]
+    assert sum(p[2] for p in page.loaded.places) == 200
+    assert page.place_buttons[cid].text() == f"{name}　{n:,} 人"
+    page.place_buttons[cid].click()
+    assert window.stack.currentWidget() is residents
+    qtbot.waitUntil(
+        lambda: residents.community.currentData() == cid
+        and not residents.model.loading
+        and residents.model.rowCount() == n,
+        timeout=30_000,
+    )
+    assert residents.tag.currentData() is None
 
 
 def test_communities_add_edit_grid(

@@ -1,11 +1,12 @@
 """工作台: the station at a glance — residents, key groups by tag, communities.
 
-The counts are read on the DB thread each time the page is shown; the page shows "…"
-until they arrive, so signing in never waits on them.
+The counts are read on the DB thread each time the page is shown (one grouped statement,
+``residents.stats``); the page shows "…" until they arrive, so signing in never waits on them.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -33,25 +34,21 @@ class DashboardCounts:
     communities: int
     grids: int
     tags: list[tuple[str, str, int]]  # (code, label, count) in display order
+    places: list[tuple[uuid.UUID, str, int]]  # (community id, name, residents) by name
 
 
 def load_counts(session: Session, actor: Actor) -> DashboardCounts:
     """Runs on the DB thread."""
     from wushe_desktop.domain.tags import TAGS
-    from wushe_desktop.residents.search import ResidentQuery, count
-    from wushe_desktop.stations.service import list_communities
+    from wushe_desktop.residents.stats import resident_stats
 
-    communities = list_communities(session, actor)
-    total = count(session, actor, ResidentQuery())
-    tags = [
-        (code, tag.label, count(session, actor, ResidentQuery(tag=code)))
-        for code, tag in TAGS.items()
-    ]
+    stats = resident_stats(session, actor)
     return DashboardCounts(
-        residents=total,
-        communities=len(communities),
-        grids=sum(c.grid_count for c in communities),
-        tags=tags,
+        residents=stats.total,
+        communities=len(stats.communities),
+        grids=sum(c.grids for c in stats.communities),
+        tags=[(code, tag.label, stats.tag(code)) for code, tag in TAGS.items()],
+        places=[(c.id, c.name, c.residents) for c in stats.communities],
     )
 
 
@@ -121,6 +118,14 @@ class DashboardPage(Page):
         self.tag_grid = QGridLayout()
         self.body_layout.addLayout(self.tag_grid)
         self.tag_buttons: dict[str, QPushButton] = {}
+
+        heading = QLabel(self.tr("各社区（村）居民"))
+        heading.setFont(font)
+        self.body_layout.addSpacing(12)
+        self.body_layout.addWidget(heading)
+        self.place_grid = QGridLayout()
+        self.body_layout.addLayout(self.place_grid)
+        self.place_buttons: dict[uuid.UUID, QPushButton] = {}
         self.body_layout.addStretch(1)
         self.status = QLabel()
         self.status.setStyleSheet("color: #777;")
@@ -165,4 +170,25 @@ class DashboardPage(Page):
                 self.tag_grid.addWidget(button, i // columns, i % columns)
                 self.tag_buttons[code] = button
             button.setText(f"{label}　{n:,} 人")
+        self._show_places(counts.places)
         self.status.setText(self.tr("数据为当前数据库中的实时统计。"))
+
+    def _show_places(self, places: list[tuple[uuid.UUID, str, int]]) -> None:
+        """One button per community (opens its residents); rebuilt when the set changed."""
+        if [p[0] for p in places] != list(self.place_buttons):
+            for button in self.place_buttons.values():
+                button.deleteLater()
+            self.place_buttons.clear()
+            for i, (cid, _name, _n) in enumerate(places):
+                button = QPushButton()
+                button.setCursor(Qt.CursorShape.PointingHandCursor)
+                button.setToolTip(self.tr("在居民列表中查看"))
+                button.clicked.connect(
+                    lambda _checked=False, c=cid: emit(
+                        self.navigate_requested, "residents", {"community_id": c}
+                    )
+                )
+                self.place_grid.addWidget(button, i // 4, i % 4)
+                self.place_buttons[cid] = button
+        for cid, name, n in places:
+            self.place_buttons[cid].setText(f"{name}　{n:,} 人")

@@ -48,6 +48,7 @@ class ResidentsPage(Page):
         super().__init__()
         self.ctx = ctx
         self.places: Places | None = None
+        self._pending_community: uuid.UUID | None = None  # to select once places arrive
         self.recycle_mode = False
         self._select_after_load: uuid.UUID | None = None
         self._typed_at: float | None = None
@@ -174,7 +175,8 @@ class ResidentsPage(Page):
     def _on_places(self, places: object) -> None:
         assert isinstance(places, Places)
         self.places = places
-        current = self.community.currentData()
+        pending, self._pending_community = self._pending_community, None
+        current = pending or self.community.currentData()
         self.community.blockSignals(True)
         self.community.clear()
         self.community.addItem(self.tr("全部社区（村）"), None)
@@ -183,6 +185,8 @@ class ResidentsPage(Page):
         select_data(self.community, current)
         self.community.blockSignals(False)
         self._fill_grid_filter()
+        if pending is not None:
+            self.run_query()
 
     def _fill_grid_filter(self) -> None:
         cid = self.community.currentData()
@@ -302,6 +306,12 @@ class ResidentsPage(Page):
             self.community.setCurrentIndex(0)
             select_data(self.tag, argument["tag"])
             self.run_query()
+        elif isinstance(argument, dict) and "community_id" in argument:
+            self.set_recycle_mode(False)
+            self.search.clear()
+            self.tag.setCurrentIndex(0)
+            self._pending_community = argument["community_id"]
+            self.load_places()  # the combo may not hold it yet (still loading, or new)
         elif isinstance(argument, uuid.UUID):
             self.show_resident(argument)
 
