@@ -66,7 +66,7 @@ def _row(r: CaseReferral) -> ReferralRow:
     )
 
 
-def _check(data: ReferralInput, today: date) -> ReferralInput:
+def check_referral(data: ReferralInput, today: date) -> ReferralInput:
     if data.target_kind not in tuple(ReferralTarget):
         raise ValidationError(
             f"转介对象类型应为 {'、'.join(ReferralTarget)} 之一。", field="target_kind"
@@ -125,7 +125,7 @@ def add_referral(
 ) -> ReferralRow:
     case = load_case(session, actor, case_id)
     require_write(actor, case)
-    clean = _check(data, today or date.today())
+    clean = check_referral(data, today or date.today())
     referral = CaseReferral(station_id=case.station_id, case_id=case.id)
     _apply(referral, clean)
     session.add(referral)
@@ -172,7 +172,7 @@ def update_referral(
     case, referral = _load(session, actor, referral_id)
     if expected_version is not None and referral.version != expected_version:
         raise ValidationError("该转介记录已被其他用户修改，请刷新后再编辑。", field="version")
-    clean = _check(data, today or date.today())
+    clean = check_referral(data, today or date.today())
     before = _snapshot(referral)
     _apply(referral, clean)
     after = _snapshot(referral)

@@ -52,6 +52,7 @@ __all__ = [
     "delete_records_for_source",
     "delete_service_record",
     "get_service_record",
+    "list_station_staff",
     "records_for_source",
     "restore_service_record",
     "update_service_record",
@@ -441,3 +442,14 @@ def records_for_source(
         stmt = stmt.where(station_term(session, actor.station_id))
     results = session.execute(stmt.order_by(ServiceRecord.served_on, ServiceRecord.id)).all()
     return build_rows(session, actor, results)
+
+
+def list_station_staff(session: Session, actor: Actor) -> list[tuple[uuid.UUID, str]]:
+    """Active accounts of the actor's station (who can be named as the serving worker)."""
+    actor.require(Resource.SERVICE, Action.READ)
+    stmt = (
+        select(User.id, User.display_name)
+        .where(User.station_id == actor.station_id, User.active)
+        .order_by(User.display_name)
+    )
+    return [(uid, name) for uid, name in session.execute(stmt)]

@@ -63,6 +63,12 @@ def _audit(ctx: AppContext) -> Page:
     return AuditPage(ctx)
 
 
+def _cases(ctx: AppContext) -> Page:
+    from wushe_desktop.ui.pages.cases import CasesPage
+
+    return CasesPage(ctx)
+
+
 def _settings(ctx: AppContext) -> Page:
     from wushe_desktop.ui.pages.settings_page import SettingsPage
 
@@ -77,15 +83,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("dashboard", "工作台", _dashboard),
     NavEntry("residents", "居民", _residents),
     NavEntry("communities", "社区与网格", _communities),
-    NavEntry(
-        "cases",
-        "个案",
-        _soon(
-            "个案",
-            "个案工作的全过程：接案、预估、计划、介入、评估、结案和回访，"
-            "以及每次服务记录和服务人次统计。",
-        ),
-    ),
+    NavEntry("cases", "个案", _cases),
     NavEntry(
         "volunteers",
         "志愿者",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,6 +27,9 @@ from wushe_desktop.ui.context import AppContext
 from wushe_desktop.ui.pages.base import Page
 from wushe_desktop.ui.qtcompat import emit
 from wushe_desktop.ui.widgets.labels import title_label
+
+if TYPE_CHECKING:
+    from wushe_desktop.ui.pages.cases_todo import TodoPanel
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class DashboardPage(Page):
         top.addWidget(self.grids_card, 0, 2)
         top.setColumnStretch(3, 1)
         self.body_layout.addLayout(top)
+        self.todos = self._todo_panel()
 
         heading = QLabel(self.tr("重点人群"))
         font = heading.font()
@@ -132,10 +137,25 @@ class DashboardPage(Page):
         outer.addWidget(self.status)
         self.loaded: DashboardCounts | None = None
 
+    def _todo_panel(self) -> TodoPanel | None:
+        """我的待办 (issue 4): the case reminders, for roles that see cases."""
+        from wushe_desktop.accounts.permissions import Action, Resource
+        from wushe_desktop.ui.pages.cases_todo import TodoPanel
+
+        if not self.ctx.can(Resource.CASE, Action.READ) or self.ctx.actor.station_id is None:
+            return None
+        panel = TodoPanel(self.ctx)
+        panel.open_case.connect(lambda cid: emit(self.navigate_requested, "cases", cid))
+        self.body_layout.addSpacing(12)
+        self.body_layout.addWidget(panel)
+        return panel
+
     def activated(self) -> None:
         self.refresh()
 
     def refresh(self) -> None:
+        if self.todos is not None:
+            self.todos.refresh()
         self.status.setText(self.tr("正在统计…"))
         actor = self.ctx.actor
         self.ctx.executor.query(
