@@ -114,7 +114,8 @@ def test_bad_rows_go_to_the_error_workbook(
     db: Database, director: Actor, station: Station, tmp_path: Path
 ) -> None:
     make_places(db, station)
-    rows = _rows() + [
+    rows = [
+        *_rows(),
         ["张三", "320812********1234", "13800003333", "清河社区", "", "", "", "", "", ""],
         ["小明", ID_KID, "13800004444", "清河社区", "", "", "", "", "", ""],
         ["赵四", make_id(date(1970, 1, 1), 315), "13800005555", "火星社区", "", "", "", "", "", ""],
@@ -136,7 +137,7 @@ def test_strict_and_dry_run_write_nothing(
     db: Database, director: Actor, station: Station, tmp_path: Path
 ) -> None:
     make_places(db, station)
-    rows = _rows() + [["张三", "123", "13800003333", "清河社区", "", "", "", "", "", ""]]
+    rows = [*_rows(), ["张三", "123", "13800003333", "清河社区", "", "", "", "", "", ""]]
     source = write_xlsx(tmp_path / "s.xlsx", HEADERS, rows)
     assert import_volunteers(db, director, source, strict=True).aborted
     assert import_volunteers(db, director, source, dry_run=True).created == 2

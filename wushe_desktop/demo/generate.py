@@ -510,6 +510,12 @@ def _cases_step(ctx: DemoContext) -> None:
     run(ctx)
 
 
+def _volunteers_step(ctx: DemoContext) -> None:
+    from wushe_desktop.demo.volunteers_data import run
+
+    run(ctx)
+
+
 #: The demo's steps in order. Later rooms append theirs (volunteers, services, charity …).
 STEPS: list[DemoStep] = [
     DemoStep("staff", "工作人员账户", 1, _staff_step),
@@ -517,6 +523,7 @@ STEPS: list[DemoStep] = [
     DemoStep("residents", "居民与重点人群标签", 30, _resident_step),
     DemoStep("cases", "个案、咨询与电话回访", 25, _cases_step),
     DemoStep("community_work", "探访、小组与社区活动", 12, _community_work_step),
+    DemoStep("volunteers", "志愿者、排班与服务时长", 20, _volunteers_step),
 ]
 
 

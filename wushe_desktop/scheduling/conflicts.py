@@ -46,7 +46,7 @@ class ShiftFacts:
         return self.end_minute - self.start_minute
 
 
-@dataclass
+@dataclass(slots=True)
 class VolunteerFacts:
     """What the rules need to know about one volunteer around one shift's date."""
 
@@ -62,6 +62,7 @@ class VolunteerFacts:
     unavailable: list[tuple[date, date, str]] = field(default_factory=list)  # covering the day
     same_day: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, title)
     month_minutes: int = 0  # planned and recorded in the shift's month, this shift excluded
+    number: str = ""  # volunteer number, for lists
 
 
 def _overlaps(shift: ShiftFacts, v: VolunteerFacts) -> list[Conflict]:

@@ -74,6 +74,7 @@ def load_volunteer_facts(
         Volunteer.community_id,
         Volunteer.availability,
         Volunteer.insurance_until,
+        Volunteer.volunteer_no,
     ).where(
         Volunteer.station_id == station_id,
         Volunteer.deleted_at.is_(None),
@@ -83,7 +84,13 @@ def load_volunteer_facts(
         stmt = stmt.where(Volunteer.status == "在册")
     facts = {
         r.id: VolunteerFacts(
-            r.id, r.name, r.status, r.community_id, r.availability, r.insurance_until
+            r.id,
+            r.name,
+            r.status,
+            r.community_id,
+            r.availability,
+            r.insurance_until,
+            number=r.volunteer_no,
         )
         for r in session.execute(stmt)
     }

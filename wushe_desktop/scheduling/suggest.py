@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from wushe_desktop.accounts.permissions import Action, Actor, Resource
@@ -33,7 +33,6 @@ from wushe_desktop.scheduling.statuses import ABSENT, ACTIVE, CHECKED_IN, VOID, 
 from wushe_desktop.scheduling.timefmt import hours_text
 from wushe_desktop.stations.models import Community
 from wushe_desktop.volunteers.availability import shift_slots
-from wushe_desktop.volunteers.models import Volunteer
 from wushe_desktop.volunteers.settings import get_rules
 
 __all__ = ["RECENT_DAYS", "Suggestion", "fill_shift", "rank", "suggest"]
@@ -72,9 +71,11 @@ class History:
 
 
 def _history(session: Session, station_id: uuid.UUID, day: date) -> History:
+    """Minutes served in the last 90 days, and attended/absent places of the past year,
+    per volunteer (one row each: the counts are conditional sums)."""
     recent = {
-        k: v
-        for k, v in session.execute(
+        vid: int(minutes or 0)
+        for vid, minutes in session.execute(
             select(ServiceHours.volunteer_id, func.sum(ServiceHours.minutes))
             .where(
                 ServiceHours.station_id == station_id,
@@ -87,19 +88,58 @@ def _history(session: Session, station_id: uuid.UUID, day: date) -> History:
     }
     attended: dict[uuid.UUID, int] = {}
     absent: dict[uuid.UUID, int] = {}
+    came = func.sum(case((Assignment.status == CHECKED_IN, 1), else_=0))
     rows = session.execute(
-        select(Assignment.volunteer_id, Assignment.status, func.count())
+        select(Assignment.volunteer_id, came, func.count())
         .where(
             Assignment.station_id == station_id,
             Assignment.day >= day - timedelta(days=RELIABILITY_DAYS),
             Assignment.day < day,
             Assignment.status.in_((CHECKED_IN, ABSENT)),
         )
-        .group_by(Assignment.volunteer_id, Assignment.status)
+        .group_by(Assignment.volunteer_id)
     )
-    for vid, status, n in rows:
-        (attended if status == CHECKED_IN else absent)[vid] = int(n)
-    return History({k: int(v or 0) for k, v in recent.items()}, attended, absent)
+    for vid, n_came, total in rows:
+        attended[vid] = int(n_came or 0)
+        absent[vid] = int(total) - attended[vid]
+    return History(recent, attended, absent)
+
+
+def _score(
+    shift: ShiftFacts, v: VolunteerFacts, history: History, needed_slots: int, most_recent: int
+) -> float:
+    score = 0.0
+    if shift.required_skills:
+        held = sum(1 for s in shift.required_skills if s in v.skills)
+        score += 40 * held / len(shift.required_skills)
+    if needed_slots & ~v.availability == 0:
+        score += 20
+    if shift.community_id is not None and v.community_id == shift.community_id:
+        score += 15
+    score += 15 * (1 - history.recent.get(v.id, 0) / most_recent)
+    came, missed = history.attended.get(v.id, 0), history.absent.get(v.id, 0)
+    score += 10 * (came / (came + missed) if came + missed else NEUTRAL_RELIABILITY)
+    return round(score, 1)
+
+
+def _reasons(
+    shift: ShiftFacts, v: VolunteerFacts, history: History, needed_slots: int, community_name: str
+) -> tuple[str, ...]:
+    reasons: list[str] = []
+    held = [s for s in shift.required_skills if s in v.skills]
+    if held:
+        reasons.append(f"技能符合：{'、'.join(held)}")
+    if needed_slots & ~v.availability == 0:
+        reasons.append("该时段有空")
+    if shift.community_id is not None and v.community_id == shift.community_id:
+        reasons.append(f"同社区（{community_name}）" if community_name else "同社区")
+    reasons.append(f"近{RECENT_DAYS}天服务 {hours_text(history.recent.get(v.id, 0))} 小时")
+    came, missed = history.attended.get(v.id, 0), history.absent.get(v.id, 0)
+    if came + missed:
+        reasons.append(f"出勤率 {came / (came + missed):.0%}（{came}/{came + missed}）")
+    else:
+        reasons.append("暂无出勤记录")
+    return tuple(reasons)
 
 
 def rank(
@@ -107,53 +147,41 @@ def rank(
     facts: dict[uuid.UUID, VolunteerFacts],
     *,
     history: History,
-    numbers: dict[uuid.UUID, str],
     community_name: str,
     conflicts_of: dict[uuid.UUID, list[Conflict]],
+    limit: int | None = None,
 ) -> list[Suggestion]:
-    """Score and order candidates (pure; see the module docstring for the weights)."""
+    """Score and order candidates (pure; see the module docstring for the weights). Every
+    candidate is scored; the reasons are written for the ``limit`` best only."""
     most_recent = max((history.recent.get(v, 0) for v in facts), default=0) or 1
     needed_slots = shift_slots(shift.day.weekday(), shift.start_minute, shift.end_minute)
+    scored = sorted(
+        (
+            (
+                bool(conflicts_of.get(vid)),
+                -_score(shift, v, history, needed_slots, most_recent),
+                v.name,
+                vid,
+            )
+            for vid, v in facts.items()
+        )
+    )
     out = []
-    for vid, v in facts.items():
-        reasons: list[str] = []
-        score = 0.0
-        if shift.required_skills:
-            held = [s for s in shift.required_skills if s in v.skills]
-            score += 40 * len(held) / len(shift.required_skills)
-            if held:
-                reasons.append(f"技能符合：{'、'.join(held)}")
-        if needed_slots & ~v.availability == 0:
-            score += 20
-            reasons.append("该时段有空")
-        if shift.community_id is not None and v.community_id == shift.community_id:
-            score += 15
-            reasons.append(f"同社区（{community_name}）" if community_name else "同社区")
-        recent = history.recent.get(vid, 0)
-        score += 15 * (1 - recent / most_recent)
-        reasons.append(f"近{RECENT_DAYS}天服务 {hours_text(recent)} 小时")
-        came, missed = history.attended.get(vid, 0), history.absent.get(vid, 0)
-        if came + missed:
-            reliability = came / (came + missed)
-            reasons.append(f"出勤率 {reliability:.0%}（{came}/{came + missed}）")
-        else:
-            reliability = NEUTRAL_RELIABILITY
-            reasons.append("暂无出勤记录")
-        score += 10 * reliability
+    for conflicted, negative, _name, vid in scored[:limit]:
+        v = facts[vid]
         out.append(
             Suggestion(
                 vid,
                 v.name,
-                numbers.get(vid, ""),
-                round(score, 1),
-                tuple(reasons),
-                tuple(conflicts_of.get(vid, ())),
-                recent,
-                came,
-                missed,
+                v.number,
+                -negative,
+                _reasons(shift, v, history, needed_slots, community_name),
+                tuple(conflicts_of.get(vid, ())) if conflicted else (),
+                history.recent.get(vid, 0),
+                history.attended.get(vid, 0),
+                history.absent.get(vid, 0),
             )
         )
-    out.sort(key=lambda s: (not s.ok, -s.score, s.name, s.volunteer_id))
     return out
 
 
@@ -183,24 +211,16 @@ def suggest(
     conflicts_of = {vid: check(facts_of_shift, v, rules) for vid, v in facts.items()}
     if not include_conflicted:
         facts = {vid: v for vid, v in facts.items() if not conflicts_of[vid]}
-    numbers = {
-        k: v
-        for k, v in session.execute(
-            select(Volunteer.id, Volunteer.volunteer_no).where(
-                Volunteer.station_id == shift.station_id, Volunteer.deleted_at.is_(None)
-            )
-        )
-    }
     community = session.get(Community, shift.community_id) if shift.community_id else None
     ranked = rank(
         facts_of_shift,
         facts,
         history=_history(session, shift.station_id, shift.day),
-        numbers=numbers,
         community_name=community.name if community else "",
         conflicts_of=conflicts_of,
+        limit=limit,
     )
-    return ranked[:limit]
+    return ranked
 
 
 def fill_shift(

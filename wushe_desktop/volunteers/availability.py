@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from wushe_desktop.infra.errors import ValidationError
 
@@ -81,6 +82,7 @@ def shift_slots(weekday: int, start_minute: int, end_minute: int) -> int:
     return mask
 
 
+@lru_cache(maxsize=1024)
 def slots_text(mask: int) -> str:
     """The slots of ``mask`` in words: 周六上午、周六下午."""
     return "、".join(
@@ -91,6 +93,7 @@ def slots_text(mask: int) -> str:
     )
 
 
+@lru_cache(maxsize=1024)
 def availability_text(mask: int) -> str:
     """The whole grid in words, a weekday's three slots as 全天; 全部时段 / 无 at the ends."""
     mask &= ALL_SLOTS
