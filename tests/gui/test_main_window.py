@@ -34,8 +34,9 @@ def test_every_page_opens(qtbot: QtBot, window: MainWindow) -> None:
         window.nav.setCurrentRow(row)
         page = window.pages[entry.key]
         assert window.stack.currentWidget() is page
-        if entry.key in {"volunteers", "organizations", "charity", "tasks", "reports"}:
-            assert isinstance(page, ComingSoonPage)
+        if entry.key in {"dashboard", "residents", "communities", "audit", "settings"}:
+            assert not isinstance(page, ComingSoonPage)
+        if isinstance(page, ComingSoonPage):  # an area whose room has not landed yet
             assert any(
                 "即将提供" in lbl.text() for lbl in page.findChildren(type(page.description))
             )
@@ -215,5 +216,13 @@ def test_audit_export_is_itself_audited(
     rows = [r for r in wb.worksheets[0].iter_rows(values_only=True) if any(r)]
     wb.close()
     assert any("登录" in r for r in rows)
+    from sqlalchemy import select
+
+    from wushe_desktop.audit.models import AuditEntry
+
+    with window.ctx.db.reader() as s:
+        export = s.scalars(select(AuditEntry).where(AuditEntry.action == "导出")).one()
+    assert export.record_type == "audit" and export.detail.endswith("文件：audit.xlsx")
+    assert export.detail.startswith(f"导出审计日志 {len(rows) - 1} 条")
     page.refresh()
     qtbot.waitUntil(lambda: any(r.action == "导出" for r in page.model.rows), timeout=30_000)
