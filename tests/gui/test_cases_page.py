@@ -235,3 +235,68 @@ def test_dashboard_shows_my_todos(
     with qtbot.waitSignal(dash.navigate_requested, timeout=5_000) as nav:
         dash.todos._open(dash.todos.model.index(0, 0))
     assert nav.args == ["cases", case.id]
+
+
+def test_supervisor_review_in_the_page(
+    qtbot: QtBot, page: CasesPage, ctx: AppContext, resident: Any, db: Database
+) -> None:
+    from tests.db.case_support import ASSESSMENT, INTAKE
+    from wushe_desktop.cases.case_records import save_record
+    from wushe_desktop.cases.review import supervisor_review_enabled
+    from wushe_desktop.cases.service import CaseInput, create_case
+    from wushe_desktop.cases.stages import move_to
+
+    panel = page.cases
+    qtbot.waitUntil(panel.review_box.isEnabled, timeout=30_000)
+    panel.review_box.setChecked(True)
+    wait_idle(qtbot, ctx.executor)
+    with db.reader() as s:
+        assert supervisor_review_enabled(s, ctx.actor)
+    with db.transaction() as s:
+        cid = create_case(s, ctx.actor, CaseInput(resident.id, "居民求助", ["生活照料"])).id
+        save_record(s, ctx.actor, cid, INTAKE, record_date=date.today())
+        move_to(s, ctx.actor, cid, "预估")
+        save_record(s, ctx.actor, cid, ASSESSMENT, record_date=date.today())
+    detail = panel.detail
+    assert _stage(qtbot, page, lambda: panel.select_case(cid)) == "预估"
+    tab = detail.record_tabs["assessment"]
+    assert "待审核" in tab.view.toPlainText()
+    assert tab.approve_button.isEnabled() and not detail.next_button.isEnabled()
+    assert "督导审核" in detail.message.text()
+    _stage(qtbot, page, tab.approve_button.click)
+    assert "已通过" in tab.view.toPlainText()
+    assert detail.next_button.isEnabled()
+
+
+def test_hand_entered_service_record(
+    qtbot: QtBot, page: CasesPage, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wushe_desktop.ui.dialogs.case_service_record import ServiceRecordDialog
+
+    records = page.records
+    page.tabs.setCurrentWidget(records)
+
+    def exec_(dlg: ServiceRecordDialog) -> int:
+        dlg.show()
+        qtbot.waitUntil(lambda: dlg.loaded, timeout=30_000)
+        dlg._search("wxy")
+        qtbot.waitUntil(lambda: dlg.resident.count() == 1, timeout=30_000)
+        dlg.kind.setCurrentText("电话回访")
+        dlg.content.setPlainText("电话询问近况")
+        dlg.check()
+        assert dlg.ok_button.isEnabled(), dlg.error.text()
+        dlg.counted.setChecked(True)
+        dlg.check()
+        assert "参与人数" in dlg.error.text()  # counted needs a number
+        dlg.named.setChecked(True)
+        dlg.check()
+        dlg.ok_button.click()
+        qtbot.waitUntil(lambda: dlg.result_value is not None, timeout=30_000)
+        return 1
+
+    monkeypatch.setattr(ServiceRecordDialog, "exec", exec_)
+    with qtbot.waitSignal(records.list_updated, timeout=30_000) as blocker:
+        records.add()
+    assert blocker.args == [1]
+    row = records.model.row_at(0)
+    assert row is not None and row.service_type == "电话回访" and row.resident_name == "王秀英"

@@ -91,7 +91,33 @@ class CaseListPanel(QWidget):
         self.detail.changed.connect(lambda _cid: self.refresh(keep=True))
         actor = ctx.actor
         ctx.executor.query(lambda s: load_filters(s, actor), self._on_filters, parent=self)
+        if ctx.can(Resource.STATION, Action.UPDATE):
+            ctx.executor.query(self._read_review, self._on_review, parent=self)
         self.refresh()
+
+    # -- supervisor review setting -------------------------------------------------------------
+    def _read_review(self, session: Session) -> bool:
+        from wushe_desktop.cases.review import supervisor_review_enabled
+
+        return supervisor_review_enabled(session, self.ctx.actor)
+
+    def _on_review(self, enabled: object) -> None:
+        self.review_box.blockSignals(True)
+        self.review_box.setChecked(bool(enabled))
+        self.review_box.blockSignals(False)
+        self.review_box.setEnabled(True)
+        self.review_box.toggled.connect(self._set_review)
+
+    def _set_review(self, on: bool) -> None:
+        from wushe_desktop.cases.review import set_supervisor_review
+
+        actor = self.ctx.actor
+        self.ctx.executor.query(
+            lambda s: set_supervisor_review(s, actor, on),
+            lambda _r: self.detail.reload(),
+            lambda e: errors.show_error(self, e),
+            parent=self,
+        )
 
     # -- construction --------------------------------------------------------------------------
     def _build_buttons(self) -> QHBoxLayout:
@@ -114,6 +140,10 @@ class CaseListPanel(QWidget):
         ):
             row.addWidget(b)
         row.addStretch(1)
+        self.review_box = QCheckBox(self.tr("督导审核（预估、计划、结案须经督导通过）"))
+        self.review_box.setVisible(ctx.can(Resource.STATION, Action.UPDATE))
+        self.review_box.setEnabled(False)
+        row.addWidget(self.review_box)
         self.new_button.setEnabled(ctx.can(Resource.CASE, Action.CREATE))
         self.export_button.setEnabled(ctx.can(Resource.CASE, Action.EXPORT))
         self.reassign_button.setVisible(ctx.can(Resource.CASE, Action.ASSIGN))
