@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wushe_desktop.accounts.models import User
@@ -205,7 +206,11 @@ def create_case(
         template_key=data.template_key,
     )
     session.add(case)
-    flush(session)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise ConflictError("个案编号刚被其他用户同时使用（同时开案），请再点一次保存。") from None
     event(
         session,
         actor,
