@@ -271,6 +271,7 @@ def test_community_crud_and_counts(db: Database, station: Station, director: Act
         ({"population": -1}, "population"),
         ({"households": -5}, "households"),
         ({"population": "100"}, "population"),
+        ({"population": 100, "households": 101}, "households"),  # a household has a member
     ],
 )
 def test_community_validation(

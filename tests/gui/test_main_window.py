@@ -96,7 +96,9 @@ def test_communities_add_edit_grid(
         self.population.setValue(100)
         self.households.setValue(300)
         self.check()
-        assert "户数" in self.error.text()
+        # the core's own rule and sentence, on the field it names
+        assert self.error.text() == "户数（300）不能多于常住人口（100），请核对。"
+        assert "b3261e" in self.households.styleSheet() and not self.ok_button.isEnabled()
         self.households.setValue(40)
         self.check()
         self.ok_button.click()
@@ -113,7 +115,8 @@ def test_communities_add_edit_grid(
         self.name.insert("一网格")
         type_text(qtbot, self.worker_phone, "12345")
         self.check()
-        assert "电话" in self.error.text() or "号码" in self.error.text()
+        assert self.error.text().startswith("网格员电话：")
+        assert "b3261e" in self.worker_phone.styleSheet()
         self.worker_phone.clear()
         type_text(qtbot, self.worker_phone, "13812345678")
         self.check()

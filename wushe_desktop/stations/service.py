@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
@@ -26,9 +26,13 @@ from wushe_desktop.domain.masking import mask_phone
 from wushe_desktop.infra.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from wushe_desktop.residents.models import Resident
 from wushe_desktop.stations.models import Community, Grid, Station
-
-COMMUNITY_KINDS = ("社区", "村")
-MAX_COUNT = 10_000_000  # population/households: far above any township, far below int32
+from wushe_desktop.stations.validation import (
+    STATION_TEXT_MAX,
+    clean_text,
+    validate_community_fields,
+    validate_grid_fields,
+    validate_station_code,
+)
 
 
 @dataclass(frozen=True)
@@ -64,58 +68,6 @@ class GridRow:
     resident_count: int
     version: int
     station_id: uuid.UUID
-
-
-# --- validation ---------------------------------------------------------------------------
-
-
-def _text(value: str, label: str, field: str, max_len: int, *, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ValidationError(f"请填写{label}。", field=field)
-    if len(text) > max_len:
-        raise ValidationError(f"{label}不能超过 {max_len} 个字。", field=field)
-    return text
-
-
-def _count(value: int, label: str, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"{label}必须是整数。", field=field)
-    if value < 0:
-        raise ValidationError(f"{label}不能为负数。", field=field)
-    if value > MAX_COUNT:
-        raise ValidationError(f"{label}超出合理范围（不超过 1000 万）。", field=field)
-    return value
-
-
-def _kind(value: str) -> str:
-    kind = (value or "").strip()
-    if kind not in COMMUNITY_KINDS:
-        raise ValidationError("类型只能是“社区”或“村”。", field="kind")
-    return kind
-
-
-def _code(value: str) -> str:
-    code = (value or "").strip()
-    if not code:
-        raise ValidationError("请填写站点编码。", field="code")
-    if not (code.isascii() and code.isalnum()):
-        raise ValidationError("站点编码只能包含英文字母和数字。", field="code")
-    if len(code) > 40:
-        raise ValidationError("站点编码不能超过 40 个字符。", field="code")
-    return code
-
-
-def _phone(value: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        return ""
-    from wushe_desktop.domain.phone import normalize_phone
-
-    try:
-        return normalize_phone(text)
-    except ValidationError as exc:
-        raise ValidationError(f"网格员电话：{exc.message}", field="worker_phone") from exc
 
 
 def _flush(session: Session, message: str) -> None:
@@ -168,10 +120,10 @@ def create_station(
 ) -> tuple[StationInfo, UserRow]:
     """Create a station and its first director (``init`` and the first-run wizard)."""
     st = Station(
-        name=_text(name, "站点名称", "name", 100),
-        township=_text(township, "乡镇（街道）", "township", 100),
-        district=_text(district, "县（区）", "district", 100, required=False),
-        code=_code(code),
+        name=clean_text(name, "站点名称", "name", STATION_TEXT_MAX),
+        township=clean_text(township, "乡镇（街道）", "township", STATION_TEXT_MAX),
+        district=clean_text(district, "县（区）", "district", STATION_TEXT_MAX, required=False),
+        code=validate_station_code(code),
     )
     # Check the director's password before writing anything, so a refusal leaves no station.
     passwords.check_password_strength(admin_password, username=admin_username.strip())
@@ -246,9 +198,9 @@ def update_station(
     actor.require(Resource.STATION, Action.UPDATE)
     st = _load_station(session, actor, station_id)
     _check_version(st, expected_version, STATION_CHANGED)
-    new_name = _text(name, "站点名称", "name", 100)
-    new_township = _text(township, "乡镇（街道）", "township", 100)
-    new_district = _text(district, "县（区）", "district", 100, required=False)
+    new_name = clean_text(name, "站点名称", "name", STATION_TEXT_MAX)
+    new_township = clean_text(township, "乡镇（街道）", "township", STATION_TEXT_MAX)
+    new_district = clean_text(district, "县（区）", "district", STATION_TEXT_MAX, required=False)
     old = _station_fields(st)
     st.name, st.township, st.district = new_name, new_township, new_district
     changes = audit.diff(old, _station_fields(st))
@@ -407,13 +359,10 @@ def create_community(
         raise ValidationError("请选择社区所属的站点。", field="station_id")
     if session.get(Station, target) is None:
         raise NotFound("找不到所选的站点。")
-    community = Community(
-        station_id=target,
-        name=_text(name, "社区（村）名称", "name", 50),
-        kind=_kind(kind),
-        population=_count(population, "人口数", "population"),
-        households=_count(households, "户数", "households"),
+    fields = validate_community_fields(
+        name=name, kind=kind, population=population, households=households
     )
+    community = Community(station_id=target, **asdict(fields))
     if _name_taken(session, target, community.name, None):
         raise _duplicate_community(community.name)
     session.add(community)
@@ -448,12 +397,11 @@ def update_community(
     actor.require(Resource.COMMUNITY, Action.UPDATE)
     community = _load_community(session, actor, community_id)
     _check_version(community, expected_version, COMMUNITY_CHANGED)
-    new: dict[str, object] = {
-        "name": _text(name, "社区（村）名称", "name", 50),
-        "kind": _kind(kind),
-        "population": _count(population, "人口数", "population"),
-        "households": _count(households, "户数", "households"),
-    }
+    new: dict[str, object] = asdict(
+        validate_community_fields(
+            name=name, kind=kind, population=population, households=households
+        )
+    )
     if new["name"] != community.name and _name_taken(
         session, community.station_id, str(new["name"]), community.id
     ):
@@ -626,13 +574,8 @@ def create_grid(
 ) -> GridRow:
     actor.require(Resource.COMMUNITY, Action.CREATE)
     community = _load_community(session, actor, community_id)
-    grid = Grid(
-        station_id=community.station_id,
-        community_id=community.id,
-        name=_text(name, "网格名称", "name", 50),
-        worker_name=_text(worker_name, "网格员姓名", "worker_name", 50, required=False),
-        worker_phone=_phone(worker_phone),
-    )
+    fields = validate_grid_fields(name=name, worker_name=worker_name, worker_phone=worker_phone)
+    grid = Grid(station_id=community.station_id, community_id=community.id, **asdict(fields))
     if _grid_taken(session, community.id, grid.name, None):
         raise _duplicate_grid(community, grid.name)
     session.add(grid)
@@ -666,9 +609,8 @@ def update_grid(
     actor.require(Resource.COMMUNITY, Action.UPDATE)
     grid = _load_grid(session, actor, grid_id)
     _check_version(grid, expected_version, GRID_CHANGED)
-    new_name = _text(name, "网格名称", "name", 50)
-    new_worker = _text(worker_name, "网格员姓名", "worker_name", 50, required=False)
-    new_phone = _phone(worker_phone)
+    fields = validate_grid_fields(name=name, worker_name=worker_name, worker_phone=worker_phone)
+    new_name, new_worker, new_phone = fields.name, fields.worker_name, fields.worker_phone
     if new_name != grid.name and _grid_taken(session, grid.community_id, new_name, grid.id):
         raise _duplicate_grid(grid.community, new_name)
     old = _grid_fields(grid)

@@ -1,22 +1,27 @@
-"""Add or edit a community (社区) or village (村)."""
+"""Add or edit a community (社区) or village (村); checked by the core's
+``validate_community_fields`` as you type."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
 from sqlalchemy.orm import Session
 
 from wushe_desktop.accounts.permissions import Actor
+from wushe_desktop.stations.validation import (
+    COMMUNITY_KINDS,
+    COMMUNITY_NAME_MAX,
+    MAX_COUNT,
+    validate_community_fields,
+)
 from wushe_desktop.ui.widgets.form_dialog import FormDialog
 from wushe_desktop.ui.workers import DbExecutor
-
-KINDS = ("社区", "村")
-NAME_MAX = 100
-COUNT_MAX = 10_000_000
 
 
 def _count_box() -> QSpinBox:
     box = QSpinBox()
-    box.setRange(0, COUNT_MAX)
+    box.setRange(0, MAX_COUNT)
     box.setGroupSeparatorShown(True)
     return box
 
@@ -36,10 +41,10 @@ class CommunityDialog(FormDialog):
         self.actor = actor
         self.existing = existing if isinstance(existing, CommunityRow) else None
         self.name = QLineEdit()
-        self.name.setMaxLength(NAME_MAX)
+        self.name.setMaxLength(COMMUNITY_NAME_MAX)
         self.name.setPlaceholderText(self.tr("例如：幸福社区、王庄村"))
         self.kind = QComboBox()
-        self.kind.addItems(KINDS)
+        self.kind.addItems(COMMUNITY_KINDS)
         self.population = _count_box()
         self.population.setSuffix(self.tr(" 人"))
         self.households = _count_box()
@@ -62,30 +67,30 @@ class CommunityDialog(FormDialog):
             self.households.setValue(self.existing.households)
         self.check()
 
+    def values(self) -> dict[str, Any]:
+        return {
+            "name": self.name.text(),
+            "kind": self.kind.currentText(),
+            "population": self.population.value(),
+            "households": self.households.value(),
+        }
+
     def problem(self) -> str:
-        if not self.name.text().strip():
-            return self.tr("请填写社区（村）名称。")
-        if self.households.value() > self.population.value() > 0:
-            return self.tr("户数不能多于常住人口，请核对。")
+        validate_community_fields(**self.values())  # raises ValidationError(field=…)
         return ""
 
     def save(self, session: Session) -> object:
         from wushe_desktop.stations.service import create_community, update_community
 
-        values = {
-            "name": self.name.text().strip(),
-            "kind": self.kind.currentText(),
-            "population": self.population.value(),
-            "households": self.households.value(),
-        }
+        values = self.values()
         if self.existing is None:
-            return create_community(session, self.actor, **values)  # type: ignore[arg-type]
+            return create_community(session, self.actor, **values)
         return update_community(
             session,
             self.actor,
             self.existing.id,
             expected_version=self.existing.version,
-            **values,  # type: ignore[arg-type]
+            **values,
         )
 
     @classmethod

@@ -1,4 +1,5 @@
-"""Add or edit a grid (网格) of a community, with its grid worker (网格员)."""
+"""Add or edit a grid (网格) of a community, with its grid worker (网格员); checked by the
+core's ``validate_grid_fields`` as you type."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 from sqlalchemy.orm import Session
 
 from wushe_desktop.accounts.permissions import Actor
-from wushe_desktop.infra.errors import ValidationError
+from wushe_desktop.stations.validation import (
+    GRID_NAME_MAX,
+    WORKER_NAME_MAX,
+    validate_grid_fields,
+)
 from wushe_desktop.ui.widgets.form_dialog import FormDialog
 from wushe_desktop.ui.workers import DbExecutor
 
@@ -32,10 +37,10 @@ class GridDialog(FormDialog):
         self.community_id = community_id
         self.existing = existing if isinstance(existing, GridRow) else None
         self.name = QLineEdit()
-        self.name.setMaxLength(100)
+        self.name.setMaxLength(GRID_NAME_MAX)
         self.name.setPlaceholderText(self.tr("例如：第一网格"))
         self.worker_name = QLineEdit()
-        self.worker_name.setMaxLength(50)
+        self.worker_name.setMaxLength(WORKER_NAME_MAX)
         self.worker_phone = QLineEdit()
         self.worker_phone.setMaxLength(20)
         self.worker_phone.setPlaceholderText(self.tr("手机或固定电话，可不填"))
@@ -52,42 +57,28 @@ class GridDialog(FormDialog):
             self.worker_phone.setText(self.existing.worker_phone)
         self.check()
 
-    def problem(self) -> str:
-        from wushe_desktop.domain.phone import normalize_phone
+    def values(self) -> dict[str, str]:
+        return {
+            "name": self.name.text(),
+            "worker_name": self.worker_name.text(),
+            "worker_phone": self.worker_phone.text(),
+        }
 
-        if not self.name.text().strip():
-            return self.tr("请填写网格名称。")
-        phone = self.worker_phone.text().strip()
-        if phone:
-            try:
-                normalize_phone(phone)
-            except ValidationError as exc:
-                raise ValidationError(str(exc), field="worker_phone") from exc
+    def problem(self) -> str:
+        validate_grid_fields(**self.values())  # raises ValidationError(field=…)
         return ""
 
     def save(self, session: Session) -> object:
         from wushe_desktop.stations.service import create_grid, update_grid
 
-        name = self.name.text().strip()
-        worker = self.worker_name.text().strip()
-        phone = self.worker_phone.text().strip()
         if self.existing is None:
-            return create_grid(
-                session,
-                self.actor,
-                self.community_id,
-                name=name,
-                worker_name=worker,
-                worker_phone=phone,
-            )
+            return create_grid(session, self.actor, self.community_id, **self.values())
         return update_grid(
             session,
             self.actor,
             self.existing.id,
-            name=name,
-            worker_name=worker,
-            worker_phone=phone,
             expected_version=self.existing.version,
+            **self.values(),
         )
 
     @classmethod
