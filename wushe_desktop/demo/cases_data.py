@@ -76,16 +76,28 @@ _NEEDS = {
     "教育/就业": "学习困难/就业渠道少",
     "其他": "其他需要",
 }
-_INTERVENTIONS = (
-    "上门面谈，了解近况并给予情绪支持",
-    "电话跟进助餐服务情况",
-    "陪同到镇卫生院复查",
-    "协助整理救助申请材料",
-    "链接志愿者开展陪伴服务",
-    "家庭会谈，改善沟通方式",
-    "联系社区落实居家安全改造",
-    "与学校老师沟通学习情况",
-)
+
+#: What a casework service of each type typically records.
+_INTERVENTIONS: dict[str, tuple[str, ...]] = {
+    "个案服务": (
+        "面谈，了解近况并给予情绪支持",
+        "家庭会谈，改善沟通方式",
+        "陪同到镇卫生院复查",
+        "协助整理救助申请材料",
+        "链接志愿者开展陪伴服务",
+        "与学校老师沟通学习情况",
+    ),
+    "探访": (
+        "入户探访，检查居家安全，联系社区落实改造",
+        "入户探访，了解助餐落实情况",
+        "入户探访，老人情绪稳定，家中整洁",
+    ),
+    "电话回访": (
+        "电话跟进助餐服务情况",
+        "电话了解复查结果，提醒按时服药",
+        "电话跟进救助申请进度",
+    ),
+}
 #: (stage, days since intake) of the first cases, so every stage is shown.
 _FORCED: tuple[tuple[Stage, int], ...] = (
     (Stage.INTAKE, 2),
@@ -522,7 +534,7 @@ class _Flow:
                 kind,
                 self.worker,
                 self.resident,
-                rng.choice(_INTERVENTIONS),
+                rng.choice(_INTERVENTIONS[kind]),
                 self.case["id"],
             )
         self.day = max(self.day, days[-1])

@@ -162,6 +162,7 @@ class CaseListPanel(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("搜索：个案编号、姓名或拼音首字母"))
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
         self.worker = QComboBox()
         self.worker.addItem(self.tr("全部社工"), None)
         self.stage = QComboBox()

@@ -111,6 +111,7 @@ class ServiceRecordsPanel(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("搜索：服务对象、拼音首字母、服务人员或内容"))
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(240)
         self.kind = QComboBox()
         self.kind.addItem(self.tr("全部类型"), None)
         for t in SERVICE_TYPES:
