@@ -360,3 +360,65 @@ def test_lazy_model_passes_modeltester(
     qtbot.waitUntil(lambda: model.is_loaded(199), timeout=30_000)
     assert model.row(199) is not None
     assert (199 // PAGE_SIZE) in model.cached_pages
+
+
+def test_withdrawing_consent_uses_a_date_field_with_a_calendar(
+    qtbot: QtBot,
+    page: ResidentsPage,
+    demo_ctx: AppContext,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import date, timedelta
+
+    from PySide6.QtCore import QDate
+
+    from wushe_desktop.residents.consent import add_consent
+    from wushe_desktop.residents.models import ConsentRecord
+    from wushe_desktop.ui.dialogs.consent import WithdrawDialog
+
+    row = next(
+        page.model.row(i)
+        for i in range(page.model.rowCount())
+        if (page.model.row(i).age or 0) >= 18  # type: ignore[union-attr]
+    )
+    assert row is not None
+    given = date.today() - timedelta(days=30)
+    with db.transaction() as s:
+        consent = add_consent(
+            s,
+            demo_ctx.actor,
+            row.id,
+            scope="照片和影像",
+            sensitive=False,
+            given_by=row.name,
+            notice_version="2024版",
+            given_on=given,
+        )
+    page.detail.load(row.id)
+    qtbot.waitUntil(
+        lambda: any(c.id == consent.id for c in page.detail.consent_model.rows), timeout=30_000
+    )
+    index = next(i for i, c in enumerate(page.detail.consent_model.rows) if c.id == consent.id)
+    page.detail.consent_table.selectRow(index)
+    withdrawn_on = date.today() - timedelta(days=2)
+
+    def exec_(self: WithdrawDialog) -> int:
+        self.show()
+        edit = self.date_edit
+        assert edit.calendarPopup() and edit.displayFormat() == "yyyy-MM-dd"
+        assert edit.date() == QDate.currentDate()  # today by default
+        assert edit.minimumDate().toPython() == given  # not before the consent
+        assert edit.maximumDate() == QDate.currentDate()  # not in the future
+        edit.setDate(QDate(withdrawn_on.year, withdrawn_on.month, withdrawn_on.day))
+        return int(self.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(WithdrawDialog, "exec", exec_)
+    page.detail.withdraw_consent()
+
+    def stored() -> date | None:
+        with db.reader() as s:
+            found = s.get(ConsentRecord, consent.id)
+            return found.withdrawn_on if found is not None else None
+
+    qtbot.waitUntil(lambda: stored() == withdrawn_on, timeout=30_000)

@@ -10,9 +10,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QInputDialog,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QLabel,
     QLineEdit,
+    QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
@@ -124,22 +127,46 @@ class ConsentDialog(FormDialog):
         return dlg.result_value
 
 
+class WithdrawDialog(QDialog):
+    """The date a consent was withdrawn: a date field with a calendar, today by default,
+    limited to the days between the consent and today (the core refuses others too)."""
+
+    def __init__(self, consent: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("撤回同意"))
+        layout = QVBoxLayout(self)
+        text = QLabel(
+            self.tr("撤回“%s”的同意（%s 同意）。撤回后记录仍保留。")
+            % (
+                consent.scope,
+                consent.given_on.isoformat(),
+            )
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        form = QFormLayout()
+        self.date_edit = _date_edit()
+        given: date = consent.given_on
+        self.date_edit.setMinimumDate(QDate(given.year, given.month, given.day))
+        form.addRow(self.tr("撤回日期："), self.date_edit)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("撤回"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.date_edit.setFocus()
+
+    def chosen(self) -> date:
+        return self.date_edit.date().toPython()  # type: ignore[return-value]
+
+
 def ask_withdraw_date(parent: QWidget, consent: Any) -> date | None:
     """Ask the date of withdrawal (today by default); None if cancelled."""
-    text, ok = QInputDialog.getText(
-        parent,
-        parent.tr("撤回同意"),
-        parent.tr("撤回“%s”的同意，撤回日期（年-月-日）：") % consent.scope,
-        text=date.today().isoformat(),
-    )
-    if not ok:
+    dlg = WithdrawDialog(consent, parent)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
         return None
-    from wushe_desktop.domain.dates import parse_date
-    from wushe_desktop.infra.errors import ValidationError
-    from wushe_desktop.ui import msgbox
-
-    try:
-        return parse_date(text.strip(), field="withdrawn_on")
-    except ValidationError as exc:
-        msgbox.warning(parent, str(exc))
-        return None
+    return dlg.chosen()
