@@ -78,7 +78,7 @@ def group(db: Database, places: Places, worker: Actor) -> tuple[uuid.UUID, list[
     ]
     with db.transaction() as s:
         row = create_group(s, worker, _plan(worker))
-        assert add_members(s, worker, row.id, people[:3], joined_on=START) == 3
+        assert add_members(s, worker, row.id, people[:3]) == 3  # no session yet: joins at start
     return row.id, people
 
 
@@ -341,3 +341,18 @@ def test_permissions(
         get_group(s, stranger, gid)
     with db.reader() as s:
         assert list_groups(s, stranger, GroupQuery()) == []
+
+
+def test_default_join_day(
+    db: Database, worker: Actor, group: tuple[uuid.UUID, list[uuid.UUID]]
+) -> None:
+    from wushe_desktop.community_work.common import today_local
+
+    gid, (a, _b, _c, d) = group
+    with db.transaction() as s:
+        create_session(s, worker, gid, _session(1, date(2025, 3, 5), {a: True}))
+        add_members(s, worker, gid, [d])  # after the first session: joins today
+    with db.reader() as s:
+        joined = {m.name: m.joined_on for m in list_members(s, worker, gid)}
+    assert joined["张桂兰"] == START  # the fixture's members joined before any session
+    assert joined["陈美华"] == today_local()

@@ -140,3 +140,20 @@ def place_names(
         {r.id: r.name for r in session.execute(cstmt)},
         {r.id: r.name for r in session.execute(gstmt)},
     )
+
+
+def station_staff(session: Session, actor: Actor) -> list[tuple[uuid.UUID, str]]:
+    """Active staff of the actor's station who visit, facilitate or run activities
+    (站长、社工、协调员), by name — for the worker drop-downs and filters."""
+    from wushe_desktop.accounts.permissions import Action, Resource, Role
+
+    actor.require(Resource.SERVICE, Action.READ)
+    if actor.station_id is None:
+        return []
+    roles = (Role.DIRECTOR.value, Role.SOCIAL_WORKER.value, Role.COORDINATOR.value)
+    stmt = (
+        select(User.id, User.display_name)
+        .where(User.station_id == actor.station_id, User.active, User.role.in_(roles))
+        .order_by(User.display_name)
+    )
+    return [(r.id, r.display_name) for r in session.execute(stmt)]

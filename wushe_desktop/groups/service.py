@@ -257,11 +257,19 @@ def add_members(
     *,
     joined_on: date | None = None,
 ) -> int:
-    """Add residents as members from ``joined_on`` (default: the group's start, or today if
-    it started earlier); a resident who had left rejoins. Returns how many were added."""
+    """Add residents as members from ``joined_on``; a resident who had left rejoins.
+
+    By default members join on the group's start while no session is recorded (the usual
+    case, also when entering a past group from paper), later ones on today.
+    Returns how many were added.
+    """
     actor.require(Resource.SERVICE, Action.UPDATE)
     group = live_group(session, actor, group_id)
-    day = joined_on or max(group.start_date, min(today_local(), group.end_date or today_local()))
+    day = joined_on
+    if day is None:
+        first, _last = _session_span(session, group.id)
+        today = min(today_local(), group.end_date or today_local())
+        day = group.start_date if first is None else max(group.start_date, today)
     if day < group.start_date:
         raise ValidationError(
             f"入组日期 {day.isoformat()} 早于小组开始日期 {group.start_date.isoformat()}。",

@@ -69,6 +69,12 @@ def _cases(ctx: AppContext) -> Page:
     return CasesPage(ctx)
 
 
+def _community_work(ctx: AppContext) -> Page:
+    from wushe_desktop.ui.pages.community_work import CommunityWorkPage
+
+    return CommunityWorkPage(ctx)
+
+
 def _settings(ctx: AppContext) -> Page:
     from wushe_desktop.ui.pages.settings_page import SettingsPage
 
@@ -84,6 +90,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("residents", "居民", _residents),
     NavEntry("communities", "社区与网格", _communities),
     NavEntry("cases", "个案", _cases),
+    NavEntry("community_work", "社区服务", _community_work),
     NavEntry(
         "volunteers",
         "志愿者",
