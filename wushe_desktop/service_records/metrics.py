@@ -12,9 +12,9 @@
 
 Deleted records (recycle bin) never count. Dates are inclusive.
 
-``service_counts_by`` gives the same counts per community, station or day in one grouped
-query (reports: figures by community, the district's stations side by side, 12-month
-charts); ``conditions`` is the filter both use, for reports that join it to other tables.
+``conditions`` is the filter of the records that count: the reports' service tally
+(``reports/tally.py``) reads the records it selects once and counts them with these
+definitions (a test compares the two).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from wushe_desktop.accounts.permissions import Action, Actor, Resource
 from wushe_desktop.service_records.models import ServiceRecord
 
-__all__ = ["TOTAL", "ServiceCount", "conditions", "service_counts", "service_counts_by"]
+__all__ = ["TOTAL", "ServiceCount", "conditions", "service_counts"]
 
 TOTAL = "合计"
 
@@ -102,41 +102,4 @@ def service_counts(
         result[kind] = ServiceCount(*(int(v) for v in n))
     total = session.execute(select(*cols).where(*conds)).one()
     result[TOTAL] = ServiceCount(*(int(v) for v in total))
-    return result
-
-
-_GROUPS = {
-    "community": ServiceRecord.community_id,
-    "station": ServiceRecord.station_id,
-    "day": ServiceRecord.served_on,
-}
-
-
-def service_counts_by(
-    session: Session,
-    actor: Actor,
-    date_from: date,
-    date_to: date,
-    by: str,
-    *,
-    community_id: uuid.UUID | None = None,
-    station_id: uuid.UUID | None = None,
-    with_types: bool = True,
-) -> dict[object, dict[str, ServiceCount]]:
-    """``service_counts`` per ``by`` ("community", "station" or "day") in grouped queries:
-    {group value: {service type | TOTAL: ServiceCount}}. Records without a community are
-    under ``None``. ``with_types=False`` gives only the TOTAL per group (one query)."""
-    actor.require(Resource.SERVICE, Action.READ)
-    if by not in _GROUPS:
-        raise ValueError(f"service_counts_by: unknown grouping {by!r}")
-    key = _GROUPS[by]
-    conds = conditions(actor, date_from, date_to, community_id, station_id=station_id)
-    cols = _columns()
-    result: dict[object, dict[str, ServiceCount]] = {}
-    if with_types:
-        stmt = select(key, ServiceRecord.service_type, *cols).where(*conds)
-        for group, kind, *n in session.execute(stmt.group_by(key, ServiceRecord.service_type)):
-            result.setdefault(group, {})[kind] = ServiceCount(*(int(v) for v in n))
-    for group, *n in session.execute(select(key, *cols).where(*conds).group_by(key)):
-        result.setdefault(group, {})[TOTAL] = ServiceCount(*(int(v) for v in n))
     return result
