@@ -321,7 +321,7 @@ def build(db: Database, station: Station) -> Data:
             )
         # Volunteers, hours, shifts, stars.
         vols = {}
-        for vkey, number, community, registered, status, since in (
+        for vkey, vno, community, registered, status, since in (
             ("v1", "VOL-1", a.id, date(2025, 5, 1), "在册", None),
             ("v2", "VOL-2", b.id, date(2026, 3, 10), "在册", None),
             ("v3", "VOL-3", a.id, date(2024, 1, 1), "退出", date(2026, 2, 15)),
@@ -329,8 +329,8 @@ def build(db: Database, station: Station) -> Data:
         ):
             vol = Volunteer(
                 station_id=sid,
-                volunteer_no=number,
-                name=f"志愿者{number}",
+                volunteer_no=vno,
+                name=f"志愿者{vno}",
                 community_id=community,
                 registered_on=registered,
                 status=status,
