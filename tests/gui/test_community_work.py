@@ -258,3 +258,37 @@ def test_record_an_activity_with_named_participants(
     row = next(i for i, r in enumerate(tab.model.rows) if r.id == act.id)
     tab.table.selectRow(row)
     assert "参与 25 人（登记姓名 2 人）" in tab.detail.text()
+
+
+def test_overdue_counts_filter_and_frequencies(
+    qtbot: QtBot, page: CommunityWorkPage, demo_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wushe_desktop.ui.dialogs.visit_frequency import FrequencyDialog
+    from wushe_desktop.visits.overdue import DueStatus
+
+    todos = page.visits.todos
+    qtbot.waitUntil(lambda: todos.summary.rowCount() > 0, timeout=30_000)
+    todos.status.setCurrentIndex(todos.status.findData(DueStatus.ALL))
+    qtbot.waitUntil(lambda: todos.model.rowCount() > 0, timeout=30_000)
+    line = next(r for r in todos.summary.rows if r.is_total and r.scheduled > 0)
+    row = todos.summary.rows.index(line)
+    with qtbot.waitSignal(todos.list_updated, timeout=30_000) as blocker:
+        todos._on_summary(row)
+    assert blocker.args == [line.scheduled]
+    assert {t.community_id for t in todos.model.rows} == {line.community_id}
+
+    def fill(dlg: FrequencyDialog) -> None:
+        assert dlg.boxes["elderly_alone"].value() == 7
+        assert dlg.boxes["elderly_alone"].isEnabled()  # the director may change them
+        dlg.boxes["elderly_alone"].setValue(0)  # not scheduled any more
+
+    drive(monkeypatch, qtbot, FrequencyDialog, fill)
+    before = line.scheduled
+    with qtbot.waitSignal(todos.list_updated, timeout=30_000):
+        todos.edit_frequencies()
+    wait_idle(qtbot, demo_ctx.executor)
+    after = next(
+        r for r in todos.summary.rows if r.is_total and r.community_id == line.community_id
+    )
+    assert after.scheduled <= before
+    assert all(t.tags_text != "独居老人" for t in todos.model.rows)

@@ -10,7 +10,7 @@ frequency, computed in Python (a CASE on the days value): portable and index-fri
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -94,10 +94,17 @@ def _station(actor: Actor) -> uuid.UUID:
 
 
 def _frequency_subquery(frequencies: Mapping[str, int]) -> Subquery:
-    """resident_id → days (the shortest frequency among the resident's scheduled tags)."""
+    """resident_id → days (the shortest frequency among the resident's scheduled tags) and
+    a bit mask of those tags (bit i = the i-th tag of ``frequencies``; tags are unique per
+    resident, so the sum is the union), which names them without another query."""
     days = case(frequencies, value=ResidentTag.tag, else_=0)
+    bits = case({tag: 1 << i for i, tag in enumerate(frequencies)}, value=ResidentTag.tag, else_=0)
     return (
-        select(ResidentTag.resident_id, func.min(days).label("days"))
+        select(
+            ResidentTag.resident_id,
+            func.min(days).label("days"),
+            func.sum(bits).label("mask"),
+        )
         .where(ResidentTag.tag.in_(list(frequencies)))
         .group_by(ResidentTag.resident_id)
         .subquery("freq")
@@ -255,6 +262,7 @@ def visit_todos(
             Resident.community_id,
             Resident.grid_id,
             freq.c.days,
+            freq.c.mask,
             last.c.last,
         )
         .select_from(Resident)
@@ -263,15 +271,13 @@ def visit_todos(
         .where(*conds)
     )
     found = []
-    for rid, name, community_id, grid_id, days, last_visit in session.execute(stmt):
+    for rid, name, community_id, grid_id, days, mask, last_visit in session.execute(stmt):
         due = next_due(last_visit, int(days), today)
-        found.append(
-            (due, last_visit is None, name, rid, community_id, grid_id, int(days), last_visit)
-        )
+        found.append((due, int(mask), name, rid, community_id, grid_id, int(days), last_visit))
     # Most overdue first; never-visited residents are due today.
     found.sort(key=lambda f: (f[0], f[2]))
     found = found[:limit]
-    tags = _scheduled_tags(session, [f[3] for f in found], frequencies)
+    labels = _mask_labels(frequencies)
     communities, grids = place_names(session, station_id)
     return [
         VisitTodo(
@@ -281,29 +287,28 @@ def visit_todos(
             community_name=communities.get(community_id, ""),
             grid_id=grid_id,
             grid_name=grids.get(grid_id, "") if grid_id else "",
-            tags_text="、".join(tags.get(rid, [])),
+            tags_text=labels(mask),
             days=days,
             last_visit=last_visit,
             due=due,
             overdue_days=max(0, (today - due).days),
         )
-        for due, _never, name, rid, community_id, grid_id, days, last_visit in found
+        for due, mask, name, rid, community_id, grid_id, days, last_visit in found
     ]
 
 
-def _scheduled_tags(
-    session: Session, resident_ids: list[uuid.UUID], frequencies: Mapping[str, int]
-) -> dict[uuid.UUID, list[str]]:
-    result: dict[uuid.UUID, list[str]] = {}
-    for start in range(0, len(resident_ids), 500):
-        chunk = resident_ids[start : start + 500]
-        stmt = select(ResidentTag.resident_id, ResidentTag.tag).where(
-            ResidentTag.resident_id.in_(chunk), ResidentTag.tag.in_(list(frequencies))
-        )
-        for rid, tag in session.execute(stmt):
-            result.setdefault(rid, []).append(tag)
+def _mask_labels(frequencies: Mapping[str, int]) -> Callable[[int], str]:
+    """The tags of a ``mask`` as text, in the order of the tag list (老年人 before 儿童)."""
     order = {code: i for i, code in enumerate(TAGS)}
-    return {
-        rid: [tag_label(t) for t in sorted(tags, key=lambda t: order.get(t, len(order)))]
-        for rid, tags in result.items()
-    }
+    bits = sorted(
+        ((1 << i, tag) for i, tag in enumerate(frequencies)),
+        key=lambda b: order.get(b[1], len(order)),
+    )
+    cache: dict[int, str] = {}
+
+    def labels(mask: int) -> str:
+        if mask not in cache:
+            cache[mask] = "、".join(tag_label(tag) for bit, tag in bits if mask & bit)
+        return cache[mask]
+
+    return labels

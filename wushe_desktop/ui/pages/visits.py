@@ -52,8 +52,8 @@ class VisitsTab(QWidget):
         self.tabs.addTab(self.todos, self.tr("待探访"))
         self.tabs.addTab(self.records, self.tr("探访记录"))
         layout.addWidget(self.tabs)
-        self.todos.visit_recorded.connect(self.records.refresh)
-        self.records.changed.connect(self.todos.refresh)
+        self.todos.visit_recorded.connect(lambda: self.records.refresh())
+        self.records.changed.connect(lambda: self.todos.refresh())
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
 
     def set_choices(self, choices: Choices) -> None:
@@ -156,12 +156,13 @@ class TodoView(QWidget):
         ctx.settings.restore_splitter("visit_todos", self.splitter)
         self.table.restore_state(ctx.settings)
 
-        self.status.currentIndexChanged.connect(lambda _i: self.refresh())
+        # Filters reload the list only; the overdue counts are the station's (刷新 reloads both).
+        self.status.currentIndexChanged.connect(lambda _i: self.refresh(summary=False))
         self.community.currentIndexChanged.connect(lambda _i: self._on_community())
-        self.grid.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.tag.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.search.textChanged.connect(lambda _t: self.refresh())
-        self.refresh_button.clicked.connect(self.refresh)
+        self.grid.currentIndexChanged.connect(lambda _i: self.refresh(summary=False))
+        self.tag.currentIndexChanged.connect(lambda _i: self.refresh(summary=False))
+        self.search.textChanged.connect(lambda _t: self.refresh(summary=False))
+        self.refresh_button.clicked.connect(lambda: self.refresh())
         self.visit_button.clicked.connect(self.record_visit)
         self.table.doubleClicked.connect(lambda _i: self.record_visit())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
@@ -185,19 +186,20 @@ class TodoView(QWidget):
 
     def _on_community(self) -> None:
         self._fill_grids()
-        self.refresh()
+        self.refresh(summary=False)
 
     def query(self) -> TodoQuery:
-        status = self.status.currentData()
+        status = self.status.currentData()  # Qt hands the StrEnum back as a plain str
         return TodoQuery(
-            status=status if isinstance(status, DueStatus) else DueStatus.DUE,
+            status=DueStatus(status) if status else DueStatus.DUE,
             community_id=self.community.currentData(),
             grid_id=self.grid.currentData(),
             tag=self.tag.currentData(),
             text=self.search.text(),
         )
 
-    def refresh(self) -> None:
+    def refresh(self, *, summary: bool = True) -> None:
+        """Reload the to-do list (and, unless ``summary`` is False, the overdue counts)."""
         from wushe_desktop.visits.overdue import overdue_summary, visit_todos
 
         actor = self.ctx.actor
@@ -205,16 +207,18 @@ class TodoView(QWidget):
         self._generation += 1
         generation = self._generation
 
-        def load(session: Any) -> tuple[list[Any], list[Any]]:
-            return visit_todos(session, actor, query), overdue_summary(session, actor)
+        def load(session: Any) -> tuple[list[Any], list[Any] | None]:
+            counts = overdue_summary(session, actor) if summary else None
+            return visit_todos(session, actor, query), counts
 
         def done(result: object) -> None:
             if generation != self._generation:
                 return  # a newer query is on its way
             assert isinstance(result, tuple)
-            todos, summary = result
+            todos, counts = result
             self.model.set_rows(todos)
-            self.summary.set_rows(summary)
+            if counts is not None:
+                self.summary.set_rows(counts)
             overdue = sum(1 for t in todos if t.overdue_days > 0)
             never = sum(1 for t in todos if t.never_visited)
             self.count_label.setText(
@@ -246,7 +250,7 @@ class TodoView(QWidget):
         self.grid.blockSignals(True)
         select_data(self.grid, None if line.is_total else line.grid_id)
         self.grid.blockSignals(False)
-        self.refresh()
+        self.refresh(summary=False)
 
     def record_visit(self) -> None:
         from wushe_desktop.ui.dialogs.visit_edit import VisitDialog
