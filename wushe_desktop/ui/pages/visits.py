@@ -52,8 +52,8 @@ class VisitsTab(QWidget):
         self.tabs.addTab(self.todos, self.tr("待探访"))
         self.tabs.addTab(self.records, self.tr("探访记录"))
         layout.addWidget(self.tabs)
-        self.todos.visit_recorded.connect(lambda: self.records.refresh())
-        self.records.changed.connect(lambda: self.todos.refresh())
+        self.todos.visit_recorded.connect(self.records.refresh)
+        self.records.changed.connect(self.todos.refresh)
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
 
     def set_choices(self, choices: Choices) -> None:
@@ -162,7 +162,7 @@ class TodoView(QWidget):
         self.grid.currentIndexChanged.connect(lambda _i: self.refresh(summary=False))
         self.tag.currentIndexChanged.connect(lambda _i: self.refresh(summary=False))
         self.search.textChanged.connect(lambda _t: self.refresh(summary=False))
-        self.refresh_button.clicked.connect(lambda: self.refresh())
+        self.refresh_button.clicked.connect(lambda _checked: self.refresh())
         self.visit_button.clicked.connect(self.record_visit)
         self.table.doubleClicked.connect(lambda _i: self.record_visit())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
