@@ -268,6 +268,8 @@ def test_overdue_counts_filter_and_frequencies(
 
     todos = page.visits.todos
     qtbot.waitUntil(lambda: todos.summary.rowCount() > 0, timeout=30_000)
+    with qtbot.waitSignal(todos.list_updated, timeout=30_000):
+        todos.refresh_button.click()
     todos.status.setCurrentIndex(todos.status.findData(DueStatus.ALL))
     qtbot.waitUntil(lambda: todos.model.rowCount() > 0, timeout=30_000)
     line = next(r for r in todos.summary.rows if r.is_total and r.scheduled > 0)
