@@ -91,8 +91,9 @@ def test_export_reimport_changes_nothing(
 def test_export_is_masked_by_default(station_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "脱敏.xlsx"
     assert run(["export", "residents", "--out", str(out)]) == 0
-    ws = openpyxl.load_workbook(out, read_only=True).worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
+    wb = openpyxl.load_workbook(out, read_only=True)
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    wb.close()  # a read-only workbook keeps its file open until closed
     header = list(rows[0])
     ids = [r[header.index(next(h for h in header if h and "证件号码" in str(h)))] for r in rows[1:]]
     assert ids and all("*" in str(v) for v in ids if v)
