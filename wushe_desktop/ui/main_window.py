@@ -75,6 +75,12 @@ def _community_work(ctx: AppContext) -> Page:
     return CommunityWorkPage(ctx)
 
 
+def _volunteers(ctx: AppContext) -> Page:
+    from wushe_desktop.ui.pages.volunteers import VolunteersPage
+
+    return VolunteersPage(ctx)
+
+
 def _settings(ctx: AppContext) -> Page:
     from wushe_desktop.ui.pages.settings_page import SettingsPage
 
@@ -91,13 +97,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("communities", "社区与网格", _communities),
     NavEntry("cases", "个案", _cases),
     NavEntry("community_work", "社区服务", _community_work),
-    NavEntry(
-        "volunteers",
-        "志愿者",
-        _soon(
-            "志愿者", "志愿者和志愿服务队登记、技能与空闲时间、排班签到、服务时长累计和证明打印。"
-        ),
-    ),
+    NavEntry("volunteers", "志愿者", _volunteers),
     NavEntry(
         "organizations",
         "社会组织",
