@@ -72,6 +72,16 @@ def _shift(
         ).id
 
 
+def _cell(tab: Any, shift_id: uuid.UUID) -> Any:
+    """The week-grid item of a shift."""
+    for r in range(tab.grid.rowCount()):
+        for c in range(7):
+            item = tab.grid.item(r, c)
+            if item is not None and item.data(ShiftIdRole) == shift_id:
+                return item
+    raise AssertionError("shift not in the week grid")
+
+
 @pytest.fixture
 def page(qtbot: QtBot, ctx: AppContext) -> VolunteersPage:
     p = VolunteersPage(ctx)
@@ -134,12 +144,7 @@ def test_week_grid_and_assign_through_suggestions(
     page.tabs.setCurrentWidget(tab)
     with qtbot.waitSignal(tab.week_loaded, timeout=30_000):
         tab.show_week_of(TODAY)
-    item = next(
-        tab.grid.item(r, c)
-        for r in range(tab.grid.rowCount())
-        for c in range(7)
-        if tab.grid.item(r, c) is not None and tab.grid.item(r, c).data(ShiftIdRole) == shift_id
-    )
+    item = _cell(tab, shift_id)
     assert item.background().color().name() == FILL_COLOURS["空缺"]
     assert "0/2" in item.text()
     tab.select_shift(shift_id)
@@ -156,7 +161,12 @@ def test_week_grid_and_assign_through_suggestions(
         dialog.assign_selected()
     # The coordinator (a director here) assigns the conflicted one with a reason.
     asked: list[str] = []
-    dialog.reason_asker = lambda _p, text: (asked.append(text), "现场有医生带队")[1]
+
+    def reason(_parent: object, text: str) -> str:
+        asked.append(text)
+        return "现场有医生带队"
+
+    dialog.reason_asker = reason
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=30_000)
     dialog.table.selectRow(0)
     with qtbot.waitSignal(dialog.changed, timeout=30_000):
@@ -170,12 +180,7 @@ def test_week_grid_and_assign_through_suggestions(
         tab.refresh()
     tab.select_shift(shift_id)
     qtbot.waitUntil(lambda: tab.places.rowCount() == 2, timeout=30_000)
-    cell = next(
-        tab.grid.item(r, c)
-        for r in range(tab.grid.rowCount())
-        for c in range(7)
-        if tab.grid.item(r, c) is not None and tab.grid.item(r, c).data(ShiftIdRole) == shift_id
-    )
+    cell = _cell(tab, shift_id)
     assert cell.background().color().name() == FILL_COLOURS["满员"]
 
 
@@ -231,7 +236,7 @@ def test_approve_hours_and_issue_a_certificate(
     dialog = CertificateDialog(ctx, v, "赵志远", page)
     qtbot.addWidget(dialog)
     out = tmp_path / "证明.pdf"
-    dialog.ask_save_path = lambda _suggested: out  # type: ignore[method-assign]
+    dialog.ask_save_path = lambda _suggested: out  # type: ignore[method-assign,assignment]
     qtbot.waitUntil(dialog.issue_button.isEnabled, timeout=30_000)
     assert "2.5 小时" in dialog.preview.text()
     dialog.issue_button.click()
