@@ -249,3 +249,52 @@ def test_approve_hours_and_issue_a_certificate(
     )
     assert "赵志远" in text and dialog.issued.serial in text and "2.5" in text
     qtbot.waitUntil(lambda: dialog.register.rowCount() == 1, timeout=30_000)
+
+
+def test_settings_and_holiday_dialogs(
+    qtbot: QtBot,
+    page: VolunteersPage,
+    ctx: AppContext,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wushe_desktop.scheduling.workdays import list_station_days
+    from wushe_desktop.ui.dialogs.volunteer_settings import HolidayDialog, VolunteerSettingsDialog
+    from wushe_desktop.volunteers.settings import get_rules
+
+    def fill(dlg: VolunteerSettingsDialog) -> None:
+        dlg.head.setText("刘站长")
+        dlg.rounding.setCurrentIndex(3)  # 15 minutes
+        dlg.star_hours.setText("100,300,600,1000")
+        dlg.check()
+        assert not dlg.ok_button.isEnabled() and "逐级递增" in dlg.error.text()
+        dlg.star_hours.setText("50,100,200,400,800")
+
+    drive(monkeypatch, qtbot, VolunteerSettingsDialog, fill)
+    with qtbot.waitSignal(page.registry.settings_changed, timeout=30_000):
+        page.registry.edit_settings()
+    qtbot.waitUntil(
+        lambda: page.choices is not None and page.choices.rules.issuer_head == "刘站长",
+        timeout=30_000,
+    )
+    with db.reader() as s:
+        rules = get_rules(s, ctx.actor.station_id)
+    assert rules.rounding_minutes == 15 and rules.star_hours == (50, 100, 200, 400, 800)
+
+    dialog = HolidayDialog(ctx, 2027, page)
+    qtbot.addWidget(dialog)
+    dialog.note.setText("元旦")
+    dialog.add_button.click()
+    qtbot.waitUntil(lambda: dialog.list.count() == 1, timeout=30_000)
+    assert "2027-01-01" in dialog.list.item(0).text()
+    with db.reader() as s:
+        assert list_station_days(s, ctx.actor, 2027) == [(date(2027, 1, 1), "休", "元旦")]
+
+
+def test_retention_view(qtbot: QtBot, page: VolunteersPage, ctx: AppContext, db: Database) -> None:
+    _volunteer(db, ctx, "钱老", 309, "13900000009")
+    hours = page.hours
+    page.tabs.setCurrentWidget(hours)
+    hours.view.setCurrentIndex(4)
+    qtbot.waitUntil(lambda: "90天未参加服务" in hours.retention.toPlainText(), timeout=30_000)
+    assert "钱老（从未服务）" in hours.retention.toPlainText()

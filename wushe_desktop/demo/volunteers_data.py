@@ -36,6 +36,7 @@ from wushe_desktop.scheduling.models import (
     ShiftSeries,
     VolunteerActivity,
 )
+from wushe_desktop.scheduling.recurrence import Rule
 from wushe_desktop.scheduling.statuses import (
     ABSENT,
     APPROVED,
@@ -571,28 +572,41 @@ def _activities(ctx: DemoContext, rng: random.Random, n_per_week: float) -> list
     activities, series = [], []
     weekly_of = {p.title: (len(p.weekdays) if p.weekdays else 0.25) for p in _PATTERNS}
     budget = n_per_week
+    queues: dict[str, list[Any]] = {}
     for pattern in _PATTERNS:
         where = [c for c in ctx.communities if pattern.villages or c.kind == "社区"]
-        if not pattern.per_community:
-            where = where[:1]
         rng.shuffle(where)
-        for community in where:
-            if budget <= 0:
-                break
-            budget -= weekly_of[pattern.title]
-            aid, sid = ids(at), ids(at)
-            place = f"{community.name}党群服务中心" if pattern.per_community else ctx.station_name
-            activities.append(
-                _activity_row(ctx, aid, at, title=pattern.title, content=pattern.content,
-                              place=place, community=community.id, starts_on=start,
-                              bring=pattern.bring)
-            )  # fmt: skip
-            rule = (f"每周{'、'.join('一二三四五六日'[d] for d in pattern.weekdays)}" if pattern.weekdays
-                    else f"每月第{pattern.month_week}个周{'一二三四五六日'[pattern.month_weekday]}")  # fmt: skip
-            series.append({"id": sid, "station_id": ctx.station_id, "created_at": at,
-                           "updated_at": at, "activity_id": aid, "rule": "{}",
-                           "description": rule.replace("第-1个", "最后一个")})  # fmt: skip
-            slots.append(_Slot(pattern, aid, sid, community.id, place))
+        queues[pattern.title] = where if pattern.per_community else where[:1]
+    chosen: list[tuple[_Pattern, Any]] = []
+    placed = True
+    while placed:  # round robin over the patterns, so a small station gets variety too
+        placed = False
+        for pattern in _PATTERNS:
+            queue = queues[pattern.title]
+            if queue and weekly_of[pattern.title] <= budget + 0.5:
+                budget -= weekly_of[pattern.title]
+                chosen.append((pattern, queue.pop()))
+                placed = True
+    for pattern, community in chosen:
+        aid, sid = ids(at), ids(at)
+        place = f"{community.name}党群服务中心" if pattern.per_community else ctx.station_name
+        activities.append(
+            _activity_row(ctx, aid, at, title=pattern.title, content=pattern.content,
+                          place=place, community=community.id, starts_on=start,
+                          bring=pattern.bring)
+        )  # fmt: skip
+        rule = Rule(
+            "weekly" if pattern.weekdays else "monthly_weekday",
+            start,
+            weekdays=pattern.weekdays,
+            week_of_month=pattern.month_week or 1,
+            weekday=pattern.month_weekday,
+            until=ctx.as_of + timedelta(days=AHEAD_DAYS),
+        )
+        series.append({"id": sid, "station_id": ctx.station_id, "created_at": at,
+                       "updated_at": at, "activity_id": aid, "rule": rule.to_json(),
+                       "description": rule.describe()[:200]})  # fmt: skip
+        slots.append(_Slot(pattern, aid, sid, community.id, place))
     ctx.insert(VolunteerActivity, activities)
     ctx.insert(ShiftSeries, series)
     return slots

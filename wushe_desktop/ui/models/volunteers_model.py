@@ -85,7 +85,7 @@ HOURS_COLUMNS: list[Column[Any]] = [
     Column("服务日期", lambda r: _day(r.served_on), CENTER, lambda r: r.served_on, 90),
     Column("志愿者", lambda r: r.volunteer_name, width=70),
     Column("活动", lambda r: r.title, width=130),
-    Column("时长（小时）", lambda r: r.hours, RIGHT, lambda r: r.minutes, 70),
+    Column("时长（小时）", lambda r: r.hours, RIGHT, lambda r: r.minutes, 90),
     Column("方式", lambda r: r.source, CENTER, width=50),
     Column("状态", lambda r: r.status, CENTER, width=60),
     Column("超时限", lambda r: "是" if r.late else "", CENTER, width=50),

@@ -93,6 +93,8 @@ class ShiftsTab(QWidget):
         bar.addWidget(self.week_label, 1)
         self.view_button = QPushButton(self.tr("列表视图"))
         bar.addWidget(self.view_button)
+        layout.addLayout(bar)
+        bar = QHBoxLayout()
         for name in (
             "新建班次…",
             "推荐志愿者…",
@@ -101,10 +103,12 @@ class ShiftsTab(QWidget):
             "通知名单",
             "打印排班表…",
             "导出Excel",
+            "节假日设置…",
         ):
             button = QPushButton(self.tr(name))
             self.buttons[name] = button
             bar.addWidget(button)
+        bar.addStretch(1)
         layout.addLayout(bar)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
@@ -150,10 +154,12 @@ class ShiftsTab(QWidget):
         self.splitter.setStretchFactor(1, 2)
         layout.addWidget(self.splitter, 1)
         legend = QLabel(
-            "　".join(
-                f"<span style='background:{c}'>　　</span> {k}" for k, c in FILL_COLOURS.items()
+            "&nbsp;&nbsp;".join(
+                f"<span style='background-color:{c}'>&nbsp;&nbsp;&nbsp;&nbsp;</span> {k}"
+                for k, c in FILL_COLOURS.items()
             )
         )
+        legend.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(legend)
         ctx.settings.restore_splitter("volunteer_shifts", self.splitter)
         self.list.restore_state(ctx.settings)
@@ -170,6 +176,8 @@ class ShiftsTab(QWidget):
         b["通知名单"].clicked.connect(self.call_list)
         b["打印排班表…"].clicked.connect(self.print_roster)
         b["导出Excel"].clicked.connect(self.export)
+        b["节假日设置…"].clicked.connect(self.edit_holidays)
+        b["节假日设置…"].setEnabled(ctx.can(Resource.SHIFT, Action.UPDATE))
         b["确认"].clicked.connect(self.confirm)
         b["取消安排…"].clicked.connect(self.cancel_place)
         b["标记缺席"].clicked.connect(self.absent)
@@ -459,6 +467,12 @@ class ShiftsTab(QWidget):
             title=self.tr("正在导出排班表…"),
             parent=self,
         )
+
+    def edit_holidays(self) -> None:
+        from wushe_desktop.ui.dialogs.volunteer_settings import HolidayDialog
+
+        self.exec_dialog(HolidayDialog(self.ctx, (self.monday + timedelta(days=6)).year, self))
+        self.refresh()
 
     # -- place actions -------------------------------------------------------------------------
     def chosen_place(self) -> Any:

@@ -63,6 +63,7 @@ class VolunteersPage(Page):
         layout.addWidget(self.tabs)
         self.tabs.currentChanged.connect(lambda _i: self._refresh_current())
         self.registry.changed.connect(self.shifts.refresh)
+        self.registry.settings_changed.connect(self.load_choices)
         self.shifts.changed.connect(self.checkin.refresh)
         self.checkin.changed.connect(self.hours.refresh)
         self.load_choices()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +40,48 @@ from wushe_desktop.ui.widgets.labels import ErrorLabel
 from wushe_desktop.ui.widgets.tables import DataTable
 from wushe_desktop.ui.workers import DbExecutor
 
-_VIEWS = (("待审核", "待审核"), ("已审核", "已审核"), ("全部", None), ("年度汇总", "summary"))
+_VIEWS = (
+    ("待审核", "待审核"),
+    ("已审核", "已审核"),
+    ("全部", None),
+    ("年度汇总", "summary"),
+    ("留存情况", "retention"),
+)
+
+
+def retention_html(session: Session, actor: Actor, on: date) -> str:
+    """Runs on the DB thread: who drifted away, who is new, monthly activity and turnover."""
+    import html
+
+    from wushe_desktop.scheduling.stats import retention
+
+    r = retention(session, actor, on=on)
+    e = html.escape
+    parts = [
+        f"<h3>志愿者留存情况（截至 {on.isoformat()}）</h3>",
+        f"<p><b>90天未参加服务的在册志愿者：{len(r.inactive_90)} 人</b>（可电话回访，了解原因）</p>",
+        "<p>"
+        + "、".join(
+            f"{e(name)}（{last.isoformat() if last else '从未服务'}）"
+            for _id, name, last in r.inactive_90[:60]
+        )
+        + ("……" if len(r.inactive_90) > 60 else "")
+        + "</p>",
+        f"<p><b>本月新登记：{len(r.new_this_month)} 人</b> "
+        + "、".join(e(name) for _id, name, _day in r.new_this_month)
+        + "</p>",
+        "<table border='1' cellspacing='0' cellpadding='4'><tr><th>月份</th><th>参加服务人数</th>"
+        "<th>新登记</th><th>退出</th><th>月初在册</th><th>流失率</th></tr>",
+    ]
+    for m in r.months:
+        rate = "—" if m.turnover is None else f"{m.turnover:.1%}"
+        parts.append(
+            f"<tr><td>{m.month.year}年{m.month.month}月</td><td align='right'>{m.active}</td>"
+            f"<td align='right'>{m.new}</td><td align='right'>{m.left}</td>"
+            f"<td align='right'>{m.registered_at_start}</td><td align='right'>{rate}</td></tr>"
+        )
+    parts.append("</table>")
+    return "".join(parts)
 
 
 class OutsideHoursDialog(FormDialog):
@@ -155,9 +197,11 @@ class HoursTab(QWidget):
         self.summary_table = DataTable("volunteer_year_summary")
         self.summary_table.set_model_with_widths(self.summary, [c.width for c in SUMMARY_COLUMNS])
         self.summary_table.setSortingEnabled(True)
+        self.retention = QTextBrowser()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.summary_table)
+        self.stack.addWidget(self.retention)
         layout.addWidget(self.stack, 1)
         self.message = ErrorLabel()
         layout.addWidget(self.message)
@@ -204,6 +248,14 @@ class HoursTab(QWidget):
         actor, view = self.ctx.actor, self.view.currentData()
         start, end = date_of(self.date_from), date_of(self.date_to)
         summary = view == "summary"
+        if view == "retention":
+            self.stack.setCurrentWidget(self.retention)
+            self.ctx.executor.query(
+                lambda s: retention_html(s, actor, end),
+                lambda text: self.retention.setHtml(str(text)),
+                parent=self,
+            )
+            return
         self.stack.setCurrentWidget(self.summary_table if summary else self.table)
 
         def load(session: Session) -> list[Any]:

@@ -101,6 +101,8 @@ class RegistryTab(QWidget):
     changed = Signal()
     #: Emitted when the list shows a new result (row count).
     list_updated = Signal(int)
+    #: Emitted after the station's volunteer settings were saved.
+    settings_changed = Signal()
 
     def __init__(self, ctx: AppContext) -> None:  # noqa: PLR0915 - widget construction
         super().__init__()
@@ -123,7 +125,7 @@ class RegistryTab(QWidget):
         for w in (self.community, self.status, self.skill):
             bar.addWidget(w)
         self.buttons: dict[str, QPushButton] = {}
-        for name in ("登记志愿者", "修改", "出具证明", "导出Excel", "导入Excel"):
+        for name in ("登记志愿者", "修改", "出具证明", "导出Excel", "导入Excel", "志愿者设置…"):
             button = QPushButton(self.tr(name))
             self.buttons[name] = button
             bar.addWidget(button)
@@ -155,6 +157,10 @@ class RegistryTab(QWidget):
         self.buttons["出具证明"].clicked.connect(self.issue_certificate)
         self.buttons["导出Excel"].clicked.connect(self.export)
         self.buttons["导入Excel"].clicked.connect(self.import_file)
+        self.buttons["志愿者设置…"].setEnabled(
+            can(Resource.VOLUNTEER, Action.UPDATE) and can(Resource.SHIFT, Action.APPROVE)
+        )
+        self.buttons["志愿者设置…"].clicked.connect(self.edit_settings)
         self.search.textChanged.connect(lambda _t: self.refresh())
         for combo in (self.community, self.status, self.skill):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -321,6 +327,17 @@ class RegistryTab(QWidget):
             title=self.tr("正在导入志愿者名册…"),
             parent=self,
         )
+
+    def edit_settings(self) -> None:
+        from wushe_desktop.ui.dialogs.volunteer_settings import VolunteerSettingsDialog
+
+        if self.choices is None:
+            return
+        dialog = VolunteerSettingsDialog(
+            self.ctx.executor, self.ctx.actor, self.choices.rules, self
+        )
+        if self.exec_dialog(dialog):
+            emit(self.settings_changed)
 
     def save_state(self, settings: UiSettings) -> None:
         settings.save_splitter("volunteers", self.splitter)
