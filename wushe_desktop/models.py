@@ -21,7 +21,9 @@ from wushe_desktop.community_work.models import (  # visits, groups, activities
     VisitFrequency,
     WorkGroup,
 )
+from wushe_desktop.exchange.models import ImportBaseline, PackageImport
 from wushe_desktop.infra.db.base import Base
+from wushe_desktop.reports.models import StationReport
 from wushe_desktop.residents.models import ConsentRecord, Resident, ResidentTag
 from wushe_desktop.scheduling.models import Assignment, Certificate, ServiceHours, Shift
 from wushe_desktop.service_records.models import ServiceRecord
@@ -49,12 +51,15 @@ __all__ = [
     "GroupAttendance",
     "GroupMember",
     "GroupSession",
+    "ImportBaseline",
+    "PackageImport",
     "Resident",
     "ResidentTag",
     "ServiceHours",
     "ServiceRecord",
     "Shift",
     "Station",
+    "StationReport",
     "StationSetting",
     "User",
     "Visit",

@@ -70,8 +70,10 @@ def case_flow(session: Session, ctx: Ctx) -> Grouped:
         .where(*_scope(ctx), is_new)
         .group_by(Case.risk_level)
     )
-    _add_keyed(out, session.execute(by_risk), key, "cases.new.risk")
-    _referrals(session, ctx, out)
+    if ctx.wants("cases.new.risk"):
+        _add_keyed(out, session.execute(by_risk), key, "cases.new.risk")
+    if ctx.wants("cases.referrals"):
+        _referrals(session, ctx, out)
     return out
 
 
@@ -95,8 +97,10 @@ def case_stock(session: Session, ctx: Ctx) -> Grouped:
         .where(*_scope(ctx), is_open)
         .group_by(Case.risk_level)
     )
-    _add_keyed(out, session.execute(by_risk), key, "cases.open.risk")
-    _stages(session, ctx, out)
+    if ctx.wants("cases.open.risk"):
+        _add_keyed(out, session.execute(by_risk), key, "cases.open.risk")
+    if ctx.wants("cases.open.stage"):
+        _stages(session, ctx, out)
     return out
 
 

@@ -123,13 +123,16 @@ def visit_flow(session: Session, ctx: Ctx) -> Grouped:
     p = ctx.period
     by_resident = ctx.group == "community" or ctx.scope.community_id is not None
     key = ctx.key(Visit.station_id, Resident.community_id)
-    stmt: Any = select_grouped(
-        key,
+    names = ["visits.count", "visits.people", "visits.home", "visits.risk"]
+    columns: list[Any] = [
         func.count(),
         func.count(distinct(Visit.resident_id)),
         func.sum(case((Visit.mode == HOME_VISIT, 1), else_=0)),
         func.sum(case((Visit.risk_found.is_(True), 1), else_=0)),
-    ).select_from(Visit)
+    ]
+    if not ctx.wants(*names[1:]):  # the count alone is read from the index
+        names, columns = names[:1], columns[:1]
+    stmt: Any = select_grouped(key, *columns).select_from(Visit)
     if by_resident:  # a visit's community is its resident's
         stmt = stmt.join(Resident, Resident.id == Visit.resident_id).where(
             *ctx.where(Visit.station_id, Resident.community_id)
@@ -139,15 +142,15 @@ def visit_flow(session: Session, ctx: Ctx) -> Grouped:
     stmt = stmt.where(
         Visit.deleted_at.is_(None), Visit.visited_on >= p.start, Visit.visited_on <= p.end
     )
-    return grouped_rows(
-        session, stmt, key, ["visits.count", "visits.people", "visits.home", "visits.risk"]
-    )
+    return grouped_rows(session, stmt, key, names)
 
 
 def visit_stock(session: Session, ctx: Ctx) -> Grouped:
     """Scheduled, overdue and never-visited residents at the period's end (per station:
     each station has its own visit frequencies)."""
     out: Grouped = {}
+    if not ctx.wants("visits.scheduled", "visits.overdue", "visits.never"):
+        return out
     stations = (
         [ctx.scope.station_id]
         if ctx.scope.station_id is not None

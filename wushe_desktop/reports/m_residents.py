@@ -15,24 +15,28 @@ from sqlalchemy import ColumnElement, String, and_, case, cast, func, or_, selec
 from sqlalchemy.orm import Session
 
 from wushe_desktop.domain.tags import TAGS
-from wushe_desktop.reports.definitions import ALL_KEY_GROUPS, COVERAGE_GROUPS, KEY_GROUPS
+from wushe_desktop.reports.definitions import ALL_KEY_GROUPS, KEY_GROUPS
 from wushe_desktop.reports.periods import Period
 from wushe_desktop.reports.scope import ALL, Ctx, Grouped, grouped_rows, select_grouped
 from wushe_desktop.reports.tally import as_uuid
 from wushe_desktop.residents.models import Resident, ResidentTag
 
-__all__ = ["KeyGroupMembers", "alive_at_end", "resident_flow", "resident_stock"]
+__all__ = ["TaggedResidents", "alive_at_end", "resident_flow", "resident_total"]
 
 #: tag → key group (a resident with several of a group's tags is one member of it)
 GROUP_OF_TAG = {tag: kg.key for kg in KEY_GROUPS for tag in kg.tags}
+_GROUP_ORDER = [kg.key for kg in KEY_GROUPS]
+
+
+def _alive_before(hi: datetime) -> ColumnElement[bool]:
+    return and_(
+        Resident.created_at < hi, or_(Resident.deleted_at.is_(None), Resident.deleted_at >= hi)
+    )
 
 
 def alive_at_end(ctx: Ctx) -> ColumnElement[bool]:
     """Registered before the period's end and not in the recycle bin at its end."""
-    _, hi = ctx.period.utc_bounds()
-    return and_(
-        Resident.created_at < hi, or_(Resident.deleted_at.is_(None), Resident.deleted_at >= hi)
-    )
+    return _alive_before(ctx.period.utc_bounds()[1])
 
 
 def _scope(ctx: Ctx) -> list[ColumnElement[bool]]:
@@ -41,6 +45,8 @@ def _scope(ctx: Ctx) -> list[ColumnElement[bool]]:
 
 def resident_flow(session: Session, ctx: Ctx) -> Grouped:
     """New residents: registered within the period (and not deleted by its end)."""
+    if not ctx.wants("residents.new"):
+        return {}
     lo, _ = ctx.period.utc_bounds()
     key = ctx.key(Resident.station_id, Resident.community_id)
     return grouped_rows(
@@ -51,61 +57,18 @@ def resident_flow(session: Session, ctx: Ctx) -> Grouped:
     )
 
 
-def resident_stock(session: Session, ctx: Ctx) -> Grouped:
-    """Registered residents, per tag and per key group, at the period's end."""
+def resident_total(session: Session, ctx: Ctx) -> Grouped:
+    """Registered residents at the period's end."""
     key = ctx.key(Resident.station_id, Resident.community_id)
-    scope = _scope(ctx)
-    out = grouped_rows(
-        session, select_grouped(key, func.count()).where(*scope), key, ["residents.total"]
-    )
-    stmt: Any = (
-        select_grouped(key, ResidentTag.tag, func.count())
-        .select_from(ResidentTag)
-        .join(Resident, Resident.id == ResidentTag.resident_id)
-        .where(*scope, ResidentTag.tag.in_(list(TAGS)))
-        .group_by(ResidentTag.tag)
-    )
-    for row in session.execute(stmt):
-        cells = list(row)
-        group = cells.pop(0) if key is not None else ALL
-        tag, n = cells
-        out.setdefault(group, {})[f"residents.tag.{tag}"] = int(n)
-    for kg in COVERAGE_GROUPS:
-        code = f"residents.group.{kg.key}"
-        if len(kg.tags) == 1:
-            for values in out.values():
-                values[code] = values.get(f"residents.tag.{kg.tags[0]}", 0)
-            continue
-        # Drive from the tag index: the group's (few) residents, then their rows.
-        members = (
-            select(ResidentTag.resident_id)
-            .where(ResidentTag.tag.in_(kg.tags))
-            .distinct()
-            .subquery("members")
-        )
-        part = grouped_rows(
-            session,
-            select_grouped(key, func.count())
-            .select_from(members)
-            .join(Resident, Resident.id == members.c.resident_id)
-            .where(*scope),
-            key,
-            [code],
-        )
-        for group, values in part.items():
-            out.setdefault(group, {}).update(values)
-    return out
-
-
-def _alive_before(hi: datetime) -> ColumnElement[bool]:
-    return and_(
-        Resident.created_at < hi, or_(Resident.deleted_at.is_(None), Resident.deleted_at >= hi)
+    return grouped_rows(
+        session, select_grouped(key, func.count()).where(*_scope(ctx)), key, ["residents.total"]
     )
 
 
-class KeyGroupMembers:
-    """Key-group residents of a scope as of several period ends, read in one query from
-    the small tag index; the coverage figures count their service."""
+class TaggedResidents:
+    """Residents with a built-in tag, read once (one query from the tag index) for several
+    period ends: tag and key-group counts, and the key-group members whose service the
+    coverage figures count."""
 
     def __init__(self, session: Session, ctx: Ctx, ends: list[date]) -> None:
         self.ends = list(ends)
@@ -122,31 +85,60 @@ class KeyGroupMembers:
             )
             .join(Resident, Resident.id == ResidentTag.resident_id)
             .where(
-                ResidentTag.tag.in_(list(GROUP_OF_TAG)),
+                ResidentTag.tag.in_(list(TAGS)),
                 *ctx.residents_where(Resident.station_id, Resident.community_id),
             )
         )
-        found: dict[str, tuple[set[str], tuple[Any, ...]]] = {}
+        found: dict[str, tuple[list[str], tuple[Any, ...]]] = {}
         for row in session.connection().execute(stmt).all():
             entry = found.get(row[0])
             if entry is None:
-                entry = found[row[0]] = (set(), tuple(row[2:]))
-            entry[0].add(GROUP_OF_TAG[row[1]])
-        order = [kg.key for kg in KEY_GROUPS]
+                entry = found[row[0]] = ([], tuple(row[2:]))
+            entry[0].append(row[1])
         every = ALL_KEY_GROUPS.key
-        # (resident, groups, station, community, alive at end 0, alive at end 1, ...)
-        self._rows = [
-            (resident, (*(g for g in order if g in groups), every), *rest)
-            for resident, (groups, rest) in found.items()
+        # (resident, tags, key groups, station, community, alive at end 0, at end 1, ...)
+        self._members: dict[tuple[int, int | None], dict[str, tuple[object, tuple[str, ...]]]] = {}
+        self._rows: list[tuple[Any, ...]] = []
+        for resident, (tags, rest) in found.items():
+            groups = {GROUP_OF_TAG[t] for t in tags if t in GROUP_OF_TAG}
+            key_groups = (*(g for g in _GROUP_ORDER if g in groups), every) if groups else ()
+            self._rows.append((resident, tuple(tags), key_groups, *rest))
+
+    def _alive(self, ctx: Ctx) -> tuple[int, int | None]:
+        if ctx.period.end not in self.ends:
+            raise ValueError(f"{ctx.period.end} is not one of the ends read")
+        return 5 + self.ends.index(ctx.period.end), {None: None, "station": 3, "community": 4}[
+            ctx.group
         ]
 
-    def at(self, ctx: Ctx) -> dict[str, tuple[object, tuple[str, ...]]]:
-        """Registered at ``ctx``'s period end (one of ``ends``): id (text, as the service
+    def counts(self, ctx: Ctx) -> Grouped:
+        """residents.tag.* and residents.group.* at ``ctx``'s period end."""
+        flag, index = self._alive(ctx)
+        out: Grouped = {}
+        for row in self._rows:
+            if not row[flag]:
+                continue
+            group = ALL if index is None else as_uuid(row[index])
+            target = out.get(group)
+            if target is None:
+                target = out[group] = {}
+            for tag in row[1]:
+                code = f"residents.tag.{tag}"
+                target[code] = target.get(code, 0) + 1
+            for g in row[2]:
+                code = f"residents.group.{g}"
+                target[code] = target.get(code, 0) + 1
+        return out
+
+    def members(self, ctx: Ctx) -> dict[str, tuple[object, tuple[str, ...]]]:
+        """Key-group residents registered at ``ctx``'s period end: id (text, as the service
         tally has it) → (group key: ALL, station or own community; their key groups)."""
-        flag = 4 + self.ends.index(ctx.period.end)
-        index = {None: None, "station": 2, "community": 3}[ctx.group]
-        return {
-            row[0]: (ALL if index is None else as_uuid(row[index]), row[1])
-            for row in self._rows
-            if row[flag]
-        }
+        flag, index = self._alive(ctx)
+        found = self._members.get((flag, index))
+        if found is None:
+            found = self._members[(flag, index)] = {
+                row[0]: (ALL if index is None else as_uuid(row[index]), row[2])
+                for row in self._rows
+                if row[2] and row[flag]
+            }
+        return found

@@ -12,7 +12,7 @@ their figures as ``None``: "not recorded in this app", never 0.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -57,7 +57,7 @@ _FLOWS: tuple[Section, ...] = (
 )
 #: Figures as of the period's end (computed once per end date).
 _STOCKS: tuple[Section, ...] = (
-    m_residents.resident_stock,
+    m_residents.resident_total,
     m_cases.case_stock,
     m_community_work.visit_stock,
     m_volunteers.volunteer_stock,
@@ -96,13 +96,18 @@ _CODES = all_codes()
 _UNAVAILABLE = frozenset(c for c, d in DEFINITIONS.items() if d.section in UNAVAILABLE_SECTIONS)
 
 
-def _complete(values: dict[str, int]) -> dict[str, Value]:
-    """All codes in report order: missing counts are 0, unrecorded sections None."""
+def _complete(values: dict[str, int], codes: frozenset[str] | None = None) -> dict[str, Value]:
+    """All codes (or those asked for) in report order: missing counts are 0, unrecorded
+    sections None."""
     for grp in COVERAGE_GROUPS:
         values[f"keygroups.registered.{grp.key}"] = values.get(f"residents.group.{grp.key}", 0)
     out: dict[str, Value] = {}
     for code in _CODES:
+        if codes is not None and code not in codes:
+            continue
         out[code] = None if code in _UNAVAILABLE else int(values.get(code, 0))
+    if codes is not None:
+        return out
     # Stages outside the open ones (data edited by hand) are kept, never dropped.
     for code, value in values.items():
         if code not in out and code.startswith("cases.open.stage."):
@@ -189,8 +194,10 @@ class Calculator:
         self._memo: dict[object, Any] = {}
         self._sqlite = session.get_bind().dialect.name == "sqlite"
 
-    def ctx(self, period: Period, group: str | None = None) -> Ctx:
-        return Ctx(self.actor, self.scope, period, group, self._sqlite)
+    def ctx(
+        self, period: Period, group: str | None = None, codes: frozenset[str] | None = None
+    ) -> Ctx:
+        return Ctx(self.actor, self.scope, period, group, self._sqlite, codes)
 
     # -- parts ------------------------------------------------------------------------------
     def tally(self, period: Period) -> ServiceTally:
@@ -206,25 +213,23 @@ class Calculator:
             )
         return self._tally
 
-    def _stock(self, section: Section, period: Period, group: str | None) -> Grouped:
-        memo_key = (section, period.end, group)
+    def _stock(self, section: Section, ctx: Ctx) -> Grouped:
+        memo_key = (section, ctx.period.end, ctx.group, ctx.codes)
         if memo_key not in self._memo:
-            self._memo[memo_key] = section(self.session, self.ctx(period, group))
+            self._memo[memo_key] = section(self.session, ctx)
         found: Grouped = self._memo[memo_key]
         return found
 
-    def _members(
-        self, period: Period, group: str | None
-    ) -> dict[str, tuple[object, tuple[str, ...]]]:
-        members: m_residents.KeyGroupMembers | None = self._memo.get("members")
-        if members is None or period.end not in members.ends:
+    def _tagged(self, period: Period) -> m_residents.TaggedResidents:
+        tagged: m_residents.TaggedResidents | None = self._memo.get("tagged")
+        if tagged is None or period.end not in tagged.ends:
             ends = sorted({*self._ends, period.end})
-            members = m_residents.KeyGroupMembers(self.session, self.ctx(period), ends)
-            self._memo["members"] = members
-        return members.at(self.ctx(period, group))
+            tagged = m_residents.TaggedResidents(self.session, self.ctx(period), ends)
+            self._memo["tagged"] = tagged
+        return tagged
 
-    def _raw(self, period: Period, group: str | None) -> Grouped:
-        ctx = self.ctx(period, group)
+    def _raw(self, period: Period, group: str | None, codes: frozenset[str] | None) -> Grouped:
+        ctx = self.ctx(period, group, codes)
         merged: Grouped = {}
 
         def take(part: Grouped) -> None:
@@ -234,36 +239,39 @@ class Calculator:
         for section in _FLOWS:
             take(section(self.session, ctx))
         for section in _STOCKS:
-            take(self._stock(section, period, group))
+            take(self._stock(section, ctx))
+        if ctx.wants("residents.tag", "residents.group", "keygroups.registered"):
+            take(self._tagged(period).counts(ctx))
         tally = self.tally(period)
-        row_key = KEYS[group] if group is not None else None
 
         def norm(key: object) -> object:
             return ALL if group is None else as_uuid(key)
 
-        take({norm(k): _service_codes(c) for k, c in tally.counts(period, row_key).items()})
-        take(
-            {norm(k): {"cases.services": n} for k, n in tally.case_records(period, row_key).items()}
-        )
-        served = tally.by_resident(period, self._members(period, group))
-        for key, per_group in served.items():
-            target = merged.setdefault(key, {})
-            for grp, (people, attendances) in per_group.items():
-                target[f"keygroups.served.{grp}"] = people
-                target[f"keygroups.attendances.{grp}"] = attendances
+        take({norm(k): _service_codes(c) for k, c in tally.counts(period, group).items()})
+        take({norm(k): {"cases.services": n} for k, n in tally.case_records(period, group).items()})
+        if ctx.wants("keygroups.served", "keygroups.attendances"):
+            served = tally.by_resident(period, self._tagged(period).members(ctx))
+            for key, per_group in served.items():
+                target = merged.setdefault(key, {})
+                for grp, (people, attendances) in per_group.items():
+                    target[f"keygroups.served.{grp}"] = people
+                    target[f"keygroups.attendances.{grp}"] = attendances
         return merged
 
     # -- results ----------------------------------------------------------------------------
-    def figures(self, period: Period) -> Figures:
-        """Every figure of the scope for ``period``."""
-        return Figures(period, self.scope, _complete(self._raw(period, None).get(ALL, {})))
+    def figures(self, period: Period, codes: Collection[str] | None = None) -> Figures:
+        """Every figure of the scope for ``period`` (or only ``codes``: a comparison column
+        needs a few, and the queries for the others are skipped)."""
+        wanted = frozenset(codes) if codes is not None else None
+        raw = self._raw(period, None, wanted).get(ALL, {})
+        return Figures(period, self.scope, _complete(raw, wanted))
 
     def figures_by(self, period: Period, by: str) -> dict[object, dict[str, Value]]:
         """Every figure per community (``by="community"``; key None: records without a
         community) or per station (``by="station"``, for a district)."""
         if by not in KEYS:
             raise ValueError(f"unknown grouping {by!r}")
-        return {k: _complete(v) for k, v in self._raw(period, by).items()}
+        return {k: _complete(v) for k, v in self._raw(period, by, None).items()}
 
     def series(self, last: Period) -> Series:
         """服务人次 and approved volunteer minutes for the months ending with ``last``'s end."""

@@ -112,6 +112,14 @@ class Ctx:
     period: Period
     group: str | None = None  # None | "community" | "station"
     sqlite: bool = False
+    #: The figure codes asked for (None: all); sections skip queries nobody needs.
+    codes: frozenset[str] | None = None
+
+    def wants(self, *prefixes: str) -> bool:
+        """Whether any asked-for code starts with one of ``prefixes``."""
+        if self.codes is None:
+            return True
+        return any(code.startswith(prefixes) for code in self.codes)
 
     def likely(self, cond: ColumnElement[bool]) -> ColumnElement[bool]:
         """Tell SQLite's planner that ``cond`` holds for nearly every row.

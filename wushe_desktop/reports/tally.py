@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
@@ -28,7 +28,7 @@ from wushe_desktop.service_records import metrics as service_metrics
 from wushe_desktop.service_records.metrics import TOTAL, ServiceCount
 from wushe_desktop.service_records.models import ServiceRecord
 
-__all__ = ["Row", "ServiceTally", "as_uuid"]
+__all__ = ["KEYS", "Row", "ServiceTally", "as_uuid"]
 
 # (day "YYYY-MM-DD", station, community or None, type, resident or None, from a case,
 #  attendances, minutes); ids as text (cheap to fetch; converted back only for group keys)
@@ -84,8 +84,46 @@ class _Acc:
         )
 
 
+Cell = tuple[str, str | None, str]  # (station, community, service type)
+
+
+@dataclass
+class _Slice:
+    """The records of one month (or part of one), aggregated once: per (station, community,
+    type) cell, per (station, community) the case-produced records, per resident the 人次."""
+
+    cells: dict[Cell, _Acc] = field(default_factory=dict)
+    cases: dict[tuple[str, str | None], int] = field(default_factory=dict)
+    residents: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rows: Iterable[Row]) -> _Slice:
+        part = cls()
+        cells, cases, residents = part.cells, part.cases, part.residents
+        for row in rows:
+            cell = (row[S], row[C], row[TYPE])
+            acc = cells.get(cell)
+            if acc is None:
+                acc = cells[cell] = _Acc()
+            acc.add(row)
+            if row[CASE]:
+                place = (row[S], row[C])
+                cases[place] = cases.get(place, 0) + 1
+            resident = row[RES]
+            if resident is not None:
+                residents[resident] = residents.get(resident, 0) + row[ATT]
+        return part
+
+
+#: Group keys of a cell: by station or by community.
+KEYS: dict[str, Callable[[tuple[str, str | None]], object]] = {
+    "station": lambda place: place[0],
+    "community": lambda place: place[1],
+}
+
+
 class ServiceTally:
-    """The live service records of ``window`` within a scope, by month."""
+    """The live service records of ``window`` within a scope, aggregated per month."""
 
     def __init__(
         self,
@@ -113,41 +151,49 @@ class ServiceTally:
                 actor, window.start, window.end, community_id, station_id=station_id
             )
         )
-        self.by_month: dict[str, list[Row]] = {}
+        self._rows: dict[str, list[Row]] = {}
         # Core, not ORM, execution: no per-row ORM bookkeeping for ~200,000 rows.
         for row in session.connection().execute(stmt).all():
-            self.by_month.setdefault(row[0][:7], []).append(row)
+            self._rows.setdefault(row[0][:7], []).append(row)
+        self._slices: dict[tuple[str, str], _Slice] = {}
 
     def covers(self, period: Period) -> bool:
         return self.window.start <= period.start and period.end <= self.window.end
 
-    def rows(self, period: Period) -> Iterable[Row]:
-        """The rows of ``period`` (whole months straight from their bucket)."""
+    def _parts(self, period: Period) -> list[_Slice]:
+        """The period's month slices (whole months are aggregated once and reused)."""
         if not self.covers(period):
             raise ValueError(f"{period.label} is outside the tally's window {self.window.label}")
-        lo, hi = period.start.isoformat(), period.end.isoformat()
+        parts = []
         for month in period.months():
-            bucket = self.by_month.get(month.start.isoformat()[:7], [])
-            full = Period.month(month.start.year, month.start.month)
-            if (month.start, month.end) == (full.start, full.end):
-                yield from bucket
-            else:
-                yield from (row for row in bucket if lo <= row[0] <= hi)
+            lo, hi = month.start.isoformat(), month.end.isoformat()
+            found = self._slices.get((lo, hi))
+            if found is None:
+                bucket = self._rows.get(lo[:7], [])
+                full = Period.month(month.start.year, month.start.month)
+                if (month.start, month.end) != (full.start, full.end):
+                    bucket = [row for row in bucket if lo <= row[0] <= hi]
+                found = self._slices[(lo, hi)] = _Slice.of(bucket)
+            parts.append(found)
+        return parts
 
     def counts(
-        self, period: Period, key: Callable[[Row], object] | None = None
+        self, period: Period, by: str | None = None
     ) -> dict[object, dict[str, ServiceCount]]:
-        """{group: {service type | TOTAL: ServiceCount}}; one group (None) without ``key``."""
+        """{group: {service type | TOTAL: ServiceCount}}; one group (None) when ``by`` is
+        None, else per station or community (``by`` a key of ``KEYS``; ids as text)."""
+        key = KEYS[by] if by is not None else None
         accs: dict[object, dict[str, _Acc]] = {}
-        for row in self.rows(period):
-            group = key(row) if key is not None else None
-            per_type = accs.get(group)
-            if per_type is None:
-                per_type = accs[group] = {}
-            acc = per_type.get(row[TYPE])
-            if acc is None:
-                acc = per_type[row[TYPE]] = _Acc()
-            acc.add(row)
+        for part in self._parts(period):
+            for (station, community, kind), acc in part.cells.items():
+                group = key((station, community)) if key is not None else None
+                per_type = accs.get(group)
+                if per_type is None:
+                    per_type = accs[group] = {}
+                into = per_type.get(kind)
+                if into is None:
+                    into = per_type[kind] = _Acc()
+                into.merge(acc)
         out: dict[object, dict[str, ServiceCount]] = {}
         for group, per_type in accs.items():
             total = _Acc()
@@ -157,15 +203,14 @@ class ServiceTally:
             out[group][TOTAL] = total.count()
         return out
 
-    def case_records(
-        self, period: Period, key: Callable[[Row], object] | None = None
-    ) -> dict[object, int]:
+    def case_records(self, period: Period, by: str | None = None) -> dict[object, int]:
         """Records produced by cases (个案服务次数) per group."""
+        key = KEYS[by] if by is not None else None
         out: dict[object, int] = {}
-        for row in self.rows(period):
-            if row[CASE]:
-                group = key(row) if key is not None else None
-                out[group] = out.get(group, 0) + 1
+        for part in self._parts(period):
+            for place, n in part.cases.items():
+                group = key(place) if key is not None else None
+                out[group] = out.get(group, 0) + n
         return out
 
     def by_resident(
@@ -178,12 +223,17 @@ class ServiceTally:
         ``members`` maps a resident id (text, as fetched) to (their group key, their key
         groups); records of other residents are ignored.
         """
-        people: dict[object, dict[str, set[str]]] = {}
+        parts = self._parts(period)
+        if len(parts) == 1:
+            served = parts[0].residents
+        else:
+            served = {}
+            for part in parts:
+                for resident, n in part.residents.items():
+                    served[resident] = served.get(resident, 0) + n
+        people: dict[object, dict[str, int]] = {}
         visits: dict[object, dict[str, int]] = {}
-        for row in self.rows(period):
-            resident = row[RES]
-            if resident is None:
-                continue
+        for resident, n in served.items():
             found = members.get(resident)
             if found is None:
                 continue
@@ -191,24 +241,20 @@ class ServiceTally:
             gp = people.setdefault(group, {})
             gv = visits.setdefault(group, {})
             for g in groups:
-                gp.setdefault(g, set()).add(resident)
-                gv[g] = gv.get(g, 0) + row[ATT]
+                gp[g] = gp.get(g, 0) + 1
+                gv[g] = gv.get(g, 0) + n
         return {
-            group: {g: (len(s), visits[group][g]) for g, s in per.items()}
+            group: {g: (count, visits[group][g]) for g, count in per.items()}
             for group, per in people.items()
         }
 
     def monthly_attendances(self, months: list[date]) -> list[int]:
         """服务人次 per month (first days given), for the charts."""
-        return [sum(row[ATT] for row in self.by_month.get(m.isoformat()[:7], [])) for m in months]
-
-
-def station_key(row: Row) -> object:
-    return row[S]
-
-
-def community_key(row: Row) -> object:
-    return row[C]
-
-
-KEYS: dict[str, Callable[[Row], Any]] = {"station": station_key, "community": community_key}
+        out = []
+        for month in months:
+            full = Period.month(month.year, month.month)
+            inside = Period(max(full.start, self.window.start), min(full.end, self.window.end))
+            out.append(
+                sum(acc.attendances for part in self._parts(inside) for acc in part.cells.values())
+            )
+        return out
