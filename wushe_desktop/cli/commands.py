@@ -16,6 +16,7 @@ from wushe_desktop.cli.exchange import EXCHANGES, Exchange, ExportOptions, Impor
 from wushe_desktop.cli.parser import EXIT_OK, EXIT_REJECTED, UsageError
 from wushe_desktop.infra.db.engine import Database
 from wushe_desktop.infra.progress import Progress
+from wushe_desktop.reports.cli_report import cmd_report
 from wushe_desktop.volunteers.cli_certificate import cmd_certificate
 
 
@@ -244,6 +245,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "import": cmd_import,
     "certificate": cmd_certificate,
+    "report": cmd_report,
 }
 
 

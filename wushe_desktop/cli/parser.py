@@ -8,6 +8,7 @@ from datetime import date
 from typing import NoReturn
 
 from wushe_desktop.cli.exchange import EXCHANGES
+from wushe_desktop.reports.cli_report import add_report_parser
 from wushe_desktop.volunteers.cli_certificate import add_certificate_parser
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -104,6 +105,7 @@ def build_parser() -> ChineseParser:
     imp.add_argument("--errors-out", help="错误工作簿路径（默认：源文件旁 *_错误.xlsx）")
     _add_user_args(imp)
     add_certificate_parser(sub, _date_arg, _add_user_args)
+    add_report_parser(sub, _date_arg, _add_user_args)
     return p
 
 
