@@ -19,7 +19,7 @@ from wushe_desktop.reports.locks import RECORD_TYPE, get_notes, locked_content
 from wushe_desktop.reports.periods import Period
 from wushe_desktop.reports.scope import Scope
 
-__all__ = ["WrittenReport", "report_content", "write_report"]
+__all__ = ["WrittenReport", "record_output", "report_content", "write_report"]
 
 
 def report_content(
@@ -111,3 +111,20 @@ def write_report(
     )
     progress(1.0, "报告已生成")
     return WrittenReport(content, pdf, xlsx, pages, sheets)
+
+
+def record_output(
+    session: Session, actor: Actor, content: ReportContent, *, printed: bool, detail: str
+) -> None:
+    """Audit a report saved or printed from the preview (the GUI writes the file itself)."""
+    actor.require(Resource.SERVICE, Action.EXPORT if not printed else Action.READ)
+    scope = content.scope
+    audit.record(
+        session,
+        actor,
+        AuditAction.PRINT if printed else AuditAction.EXPORT,
+        record_type=RECORD_TYPE,
+        label=content.title,
+        detail=detail + ("（定稿）" if content.data.get("locked") else ""),
+        station_id=scope.station_id,
+    )

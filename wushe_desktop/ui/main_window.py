@@ -87,6 +87,12 @@ def _settings(ctx: AppContext) -> Page:
     return SettingsPage(ctx)
 
 
+def _reports(ctx: AppContext) -> Page:
+    from wushe_desktop.ui.pages.reports import ReportsPage
+
+    return ReportsPage(ctx)
+
+
 def _soon(title: str, what: str) -> PageFactory:
     return lambda _ctx: ComingSoonPage(title, what)
 
@@ -116,11 +122,7 @@ NAV: tuple[NavEntry, ...] = (
             "联席会议决定的任务分派给社区、社会组织、社工和志愿者，跟踪进度和期限并督办。",
         ),
     ),
-    NavEntry(
-        "reports",
-        "报表",
-        _soon("报表", "每月工作报表（A4 打印，附 Excel 版），供民政办和区社工总站汇总。"),
-    ),
+    NavEntry("reports", "报表", _reports),
     NavEntry(
         "audit",
         "审计日志",

@@ -1,0 +1,131 @@
+"""报表 page: generate in the background, preview, write the plan, lock, save, compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from tests.db.reports_support import build
+from tests.gui.conftest import Boxes, wait_idle
+from wushe_desktop.infra.db.engine import Database
+from wushe_desktop.models import ServiceRecord, Station
+from wushe_desktop.reports.preview import pdftoppm_path
+from wushe_desktop.ui.context import AppContext
+from wushe_desktop.ui.pages.reports import ReportsPage
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def page(qtbot: QtBot, db: Database, ctx: AppContext) -> ReportsPage:
+    with db.reader() as s:
+        station = s.scalars(select(Station).where(Station.code == "320812001")).one()
+    build(db, station)
+    p = ReportsPage(ctx)
+    qtbot.addWidget(p)
+    p.resize(1200, 800)
+    p.show()
+    p.activated()
+    wait_idle(qtbot, ctx.executor)
+    return p
+
+
+def _generate(qtbot: QtBot, page: ReportsPage) -> None:
+    before = page.current
+    page.generate_button.click()
+    qtbot.waitUntil(lambda: page.current is not None and page.current is not before, timeout=60_000)
+    wait_idle(qtbot, page.ctx.executor)
+
+
+def test_generate_preview_and_save(
+    qtbot: QtBot, page: ReportsPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert page.scope.count() == 3  # 本站 + two communities
+    page.set_month(2026, 3)
+    _generate(qtbot, page)
+    assert page.current is not None
+    assert page.current.content.values["services.attendances"] == 14
+    assert "未定稿" in page.status.text()
+    if pdftoppm_path():
+        assert page.preview.page_count >= 3
+    assert page.lock_button.isEnabled() and not page.unlock_button.isEnabled()
+    target = tmp_path / "三月.pdf"
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    page.save_pdf()
+    assert target.read_bytes()[:5] == b"%PDF-"
+    xlsx = tmp_path / "三月.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(xlsx), ""))
+    page.save_excel()
+    wait_idle(qtbot, page.ctx.executor)
+    qtbot.waitUntil(xlsx.exists, timeout=30_000)
+
+
+def test_community_scope(qtbot: QtBot, page: ReportsPage) -> None:
+    page.set_month(2026, 3)
+    page.scope.setCurrentIndex(page.scope.findText("西湖村"))
+    _generate(qtbot, page)
+    assert page.current is not None
+    assert page.current.content.values["residents.total"] == 2
+    assert not page.save_notes_button.isEnabled()  # texts are per station
+    assert not page.lock_button.isEnabled()
+
+
+def test_plan_lock_and_compare(
+    qtbot: QtBot, page: ReportsPage, db: Database, boxes: Boxes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page.set_month(2026, 3)
+    _generate(qtbot, page)
+    page.problems.setPlainText("志愿者队伍老龄化。")
+    page.plan.setPlainText("开展寒假青少年志愿服务。")
+    before = page.current
+    page.save_notes_button.click()
+    qtbot.waitUntil(lambda: page.current is not before, timeout=60_000)
+    wait_idle(qtbot, page.ctx.executor)
+    assert page.current is not None
+    assert page.current.content.data["plan"] == "开展寒假青少年志愿服务。"
+    boxes.answer = True
+    before = page.current
+    page.lock_button.click()
+    qtbot.waitUntil(lambda: page.current is not before, timeout=60_000)
+    wait_idle(qtbot, page.ctx.executor)
+    assert "已由" in page.status.text() and "定稿" in page.status.text()
+    assert page.problems.isReadOnly() and not page.lock_button.isEnabled()
+    assert page.unlock_button.isEnabled() and page.compare_button.isEnabled()
+    # A late edit, then compare: the dialog lists the change, the report keeps its figures.
+    with db.transaction() as s:
+        record = s.scalars(
+            select(ServiceRecord).where(ServiceRecord.service_type == "咨询")
+        ).first()
+        assert record is not None
+        record.deleted_at = record.created_at
+    shown: list[Any] = []
+    from wushe_desktop.ui.dialogs import report_preview
+
+    keep = lambda self: shown.append(self)  # noqa: E731, PLW0108 - bound as a method
+    monkeypatch.setattr(report_preview.DifferencesDialog, "exec", keep)
+    page.compare_button.click()
+    qtbot.waitUntil(lambda: bool(shown), timeout=60_000)
+    table = shown[0].table
+    labels = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert "服务次数" in labels
+    _generate(qtbot, page)
+    assert page.current is not None
+    assert page.current.content.values["services.records"] == 5  # still the locked figure
+
+
+def test_worker_cannot_lock_or_edit(qtbot: QtBot, db: Database, ctx: AppContext) -> None:
+    from dataclasses import replace
+
+    from wushe_desktop.accounts.permissions import Role
+
+    worker_ctx = replace(ctx, actor=replace(ctx.actor, role=Role.SOCIAL_WORKER))
+    p = ReportsPage(worker_ctx)
+    qtbot.addWidget(p)
+    assert not p.lock_button.isVisible() or not p.lock_button.isEnabled()
+    assert p.can_edit is False
