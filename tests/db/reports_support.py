@@ -48,7 +48,7 @@ def at(day: date, hour: int = 10) -> datetime:
 @dataclass
 class Data:
     station_id: uuid.UUID
-    other_station_id: uuid.UUID
+    other_station_id: uuid.UUID | None
     a: uuid.UUID  # 东风社区
     b: uuid.UUID  # 西湖村
     residents: dict[str, uuid.UUID]
@@ -119,16 +119,13 @@ def _record(
     return rec.id
 
 
-def build(db: Database, station: Station) -> Data:
+def build(db: Database, station: Station, *, other: bool = True) -> Data:
+    """The data set; ``other`` adds a second station with one resident and one record."""
     with db.transaction() as s:
         sid = station.id
         a = Community(station_id=sid, name="东风社区")
         b = Community(station_id=sid, name="西湖村", kind="村")
-        other = Station(name="淮海街道社工站", township="淮海街道", district="清江浦区", code="T2")
-        s.add_all([a, b, other])
-        s.flush()
-        oc = Community(station_id=other.id, name="淮海社区")
-        s.add(oc)
+        s.add_all([a, b])
         s.flush()
         R = {
             "r1": _resident(
@@ -141,8 +138,20 @@ def build(db: Database, station: Station) -> Data:
                 s, sid, b.id, "钱七", 15, date(2024, 1, 1), ("tekun", "elderly"), date(2026, 3, 20)
             ),
             "r6": _resident(s, sid, a.id, "孙八", 16, date(2026, 4, 2), ("dibao_edge",)),
-            "t1": _resident(s, other.id, oc.id, "周九", 17, date(2025, 1, 1), ("elderly",)),
         }
+        other_id = None
+        if other:
+            st2 = Station(
+                name="淮海街道社工站", township="淮海街道", district="清江浦区", code="T2"
+            )
+            s.add(st2)
+            s.flush()
+            oc = Community(station_id=st2.id, name="淮海社区")
+            s.add(oc)
+            s.flush()
+            other_id = st2.id
+            R["t1"] = _resident(s, st2.id, oc.id, "周九", 17, date(2025, 1, 1), ("elderly",))
+            _record(s, st2.id, oc.id, date(2026, 3, 5), "探访", R["t1"], 30)
         r1, r2, r3, r4, r5 = (R[k] for k in ("r1", "r2", "r3", "r4", "r5"))
         # Service records.
         _record(s, sid, a.id, date(2026, 3, 2), "个案服务", r1, 60, source_type="case")
@@ -164,7 +173,6 @@ def build(db: Database, station: Station) -> Data:
         _record(s, sid, b.id, date(2026, 2, 5), "探访", r5, 30)
         _record(s, sid, a.id, date(2025, 3, 10), "探访", r1, 30)
         _record(s, sid, b.id, date(2026, 1, 15), "咨询", r3, 15)
-        _record(s, other.id, oc.id, date(2026, 3, 5), "探访", R["t1"], 30)
         # Cases.
         c1 = Case(
             station_id=sid,
@@ -372,7 +380,7 @@ def build(db: Database, station: Station) -> Data:
                 )
             )
         s.add(VolunteerStar(volunteer_id=vols["v1"], level=1, awarded_on=date(2026, 3, 30)))
-        return Data(sid, other.id, a.id, b.id, R, highlight)
+        return Data(sid, other_id, a.id, b.id, R, highlight)
 
 
 #: Every non-zero figure of the station for March 2026 (all other available figures are 0).

@@ -14,6 +14,7 @@ from pathlib import Path
 from wushe_desktop.accounts.permissions import Actor, system_actor
 from wushe_desktop.cli.exchange import EXCHANGES, Exchange, ExportOptions, ImportOptions
 from wushe_desktop.cli.parser import EXIT_OK, EXIT_REJECTED, UsageError
+from wushe_desktop.exchange.cli_package import cmd_package
 from wushe_desktop.infra.db.engine import Database
 from wushe_desktop.infra.progress import Progress
 from wushe_desktop.reports.cli_report import cmd_report
@@ -246,6 +247,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import,
     "certificate": cmd_certificate,
     "report": cmd_report,
+    "package": cmd_package,
 }
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import NoReturn
 
 from wushe_desktop.cli.exchange import EXCHANGES
+from wushe_desktop.exchange.cli_package import add_package_parser
 from wushe_desktop.reports.cli_report import add_report_parser
 from wushe_desktop.volunteers.cli_certificate import add_certificate_parser
 
@@ -106,6 +107,7 @@ def build_parser() -> ChineseParser:
     _add_user_args(imp)
     add_certificate_parser(sub, _date_arg, _add_user_args)
     add_report_parser(sub, _date_arg, _add_user_args)
+    add_package_parser(sub, _date_arg, _add_user_args)
     return p
 
 

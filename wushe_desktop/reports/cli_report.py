@@ -2,6 +2,7 @@
 
     report monthly --month 2026-01 --out 月报.pdf [--xlsx 月报.xlsx] [--json]
     report period --from 2026-01-01 --to 2026-03-31 --out 一季度.pdf   (or --period 2026-Q1)
+    report district --month 2026-01 --out 全区.pdf [--xlsx 全区.xlsx]   (a district user)
     report lock --month 2026-01                                         (定稿, the director)
 
 ``--json`` prints the period's figures as JSON on stdout (messages go to stderr then).
@@ -47,6 +48,15 @@ def add_report_parser(
     period.add_argument("--period", help="或写期间：2026-Q1、2026-H1、2026")
     outputs(period)
 
+    district = kinds.add_parser(
+        "district", help="区级汇总报告：各站点指标对比与合计、重点人群覆盖率排名（区级账户）"
+    )
+    district.add_argument("--month", help="月份，如 2026-01")
+    district.add_argument("--from", dest="date_from", type=date_arg, help="起始日期")
+    district.add_argument("--to", dest="date_to", type=date_arg, help="截止日期（含当日）")
+    district.add_argument("--period", help="或写期间：2026-Q1、2026-H1、2026")
+    outputs(district)
+
     lock = kinds.add_parser("lock", help="定稿某月的报告（站长）")
     lock.add_argument("--month", required=True, help="月份，如 2026-01")
     add_user_args(lock)
@@ -56,7 +66,7 @@ def _period(args: argparse.Namespace) -> Any:
     from wushe_desktop.cli.parser import UsageError
     from wushe_desktop.reports.periods import Period, parse_month
 
-    if args.report_kind in ("monthly", "lock"):
+    if args.report_kind in ("monthly", "lock") or getattr(args, "month", None):
         year, month = parse_month(args.month)
         return Period.month(year, month)
     if args.period:
@@ -86,6 +96,7 @@ def _print_json(content: Any) -> None:
         "scope": {k: v for k, v in data["scope"].items() if v},
         "locked": data.get("locked"),
         "figures": data["columns"][0]["values"],
+        "stations": [{"name": s["name"], "figures": s["values"]} for s in data.get("stations", [])],
         "comparisons": [
             {"heading": c["heading"], "period": c["period"], "figures": c["values"]}
             for c in data["columns"][1:]
@@ -122,6 +133,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     with open_database(args, lock=False) as db:
         actor = sign_in_from_args(db, args)
+        if args.report_kind == "district" and (not actor.is_district or args.community):
+            from wushe_desktop.infra.errors import PermissionDenied
+
+            raise PermissionDenied("区级汇总报告需要用区级账户生成（且不能只选一个社区）。")
         with db.transaction() as session:
             scope = resolve_scope(
                 session, actor, community_id=_community_id(session, actor, args.community)

@@ -280,6 +280,10 @@ def render_excel(
     cancel: CancelToken | None = None,
 ) -> int:
     """Write the Excel twin at ``path`` (atomically); returns the number of sheets."""
+    if content.data.get("kind") == "district":
+        from wushe_desktop.reports.district_output import render_district_excel
+
+        return render_district_excel(content, path, progress=progress, cancel=cancel)
     book = _Book(content)
     steps = [
         _summary,

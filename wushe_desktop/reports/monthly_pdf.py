@@ -361,6 +361,10 @@ def render_pdf(
     cancel: CancelToken | None = None,
 ) -> int:
     """Write the report PDF at ``path`` (atomically); returns the page count."""
+    if content.data.get("kind") == "district":
+        from wushe_desktop.reports.district_output import render_district_pdf
+
+        return render_district_pdf(content, path, progress=progress, cancel=cancel)
     from reportlab.platypus import KeepTogether
 
     v = _View(content)

@@ -17,7 +17,7 @@ from wushe_desktop.infra.progress import CancelToken, Progress, no_progress, sub
 from wushe_desktop.reports.content import ReportContent, build_content
 from wushe_desktop.reports.locks import RECORD_TYPE, get_notes, locked_content
 from wushe_desktop.reports.periods import Period
-from wushe_desktop.reports.scope import Scope
+from wushe_desktop.reports.scope import Scope, ScopeKind
 
 __all__ = ["WrittenReport", "record_output", "report_content", "write_report"]
 
@@ -33,7 +33,12 @@ def report_content(
     cancel: CancelToken | None = None,
 ) -> ReportContent:
     """What the report prints: the locked snapshot when the period is locked (unless
-    ``live``), else the figures now with the texts saved for the period."""
+    ``live``), else the figures now with the texts saved for the period. A district user's
+    district-wide scope gets the district report (stations side by side, rankings)."""
+    if scope.kind is ScopeKind.DISTRICT and actor.is_district:
+        from wushe_desktop.reports.district import build_district_content
+
+        return build_district_content(session, actor, period, progress=progress, cancel=cancel)
     if not live:
         locked = locked_content(session, actor, period, scope)
         if locked is not None:
