@@ -155,3 +155,12 @@ def test_tally_counts_equal_service_counts(
                 s, director, period.start, period.end, community
             )
             assert mine.get(None, {service_metrics.TOTAL: theirs[service_metrics.TOTAL]}) == theirs
+
+
+def test_docs_list_every_definition() -> None:
+    """docs/metrics.md carries every figure's definition as definitions.py has it."""
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text(encoding="utf-8")
+    for code, d in DEFINITIONS.items():
+        assert f"| `{code}` | {d.label} | {d.unit} | {d.definition} |" in docs, code

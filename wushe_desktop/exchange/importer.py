@@ -38,7 +38,7 @@ from wushe_desktop.audit import service as audit
 from wushe_desktop.audit.service import AuditAction
 from wushe_desktop.exchange.models import ImportBaseline, PackageImport
 from wushe_desktop.exchange.package import FORMAT, FORMAT_VERSION, NO_PASSWORD
-from wushe_desktop.exchange.rows import decoder, digest
+from wushe_desktop.exchange.rows import decoder, digest, text_digest, to_text
 from wushe_desktop.exchange.tables import Kind, TableRule, rules
 from wushe_desktop.infra.errors import PermissionDenied, WusheError
 from wushe_desktop.infra.progress import CancelToken, Progress, check_cancel, no_progress
@@ -221,7 +221,10 @@ class _Merger:
         self.ids: dict[str, set[uuid.UUID]] = {}
         self.conflicted: dict[str, set[uuid.UUID]] = {}
 
-    def _prepare(self, rule: TableRule, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _prepare(
+        self, rule: TableRule, rows: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The rows as Python values, and their digests (from the JSON text as it came)."""
         columns = set(rule.table.c.keys())
         unknown = {k for row in rows for k in row} - columns
         if unknown:
@@ -229,21 +232,21 @@ class _Merger:
                 f"数据包中的 {rule.name} 有本库没有的字段（{'、'.join(sorted(unknown))}），"
                 "请把两边的软件升级到同一版本后再导入。"
             )
-        decode = decoder(rule.table)
-        out = [decode(row) for row in rows]
         if rule.kind is Kind.USERS:
-            for row in out:
+            for row in rows:
                 row["username"] = f"{self.code}.{row['username']}"[:50]
                 row["password_hash"] = NO_PASSWORD
-        return out
+        decode = decoder(rule.table)
+        return [decode(row) for row in rows], [text_digest(to_text(row)) for row in rows]
 
     def merge(self, rule: TableRule, rows: list[dict[str, Any]]) -> None:
         table, counts = rule.table, self.report.counts.setdefault(rule.name, TableCounts())
-        rows = self._prepare(rule, rows)
+        rows, digests = self._prepare(rule, rows)
         done = self.ids.setdefault(rule.name, set())
         conflicted = self.conflicted.setdefault(rule.name, set())
         if rule.kind is Kind.CHILD:
-            rows = [r for r in rows if not self._owner_in_conflict(rule, r)]
+            kept = [i for i, r in enumerate(rows) if not self._owner_in_conflict(rule, r)]
+            rows, digests = [rows[i] for i in kept], [digests[i] for i in kept]
         ids = [r["id"] for r in rows]
         current = {
             m["id"]: dict(m)
@@ -260,10 +263,9 @@ class _Merger:
             )
         }
         inserts, updates, new_bases = [], [], {}
-        for row in rows:
+        for row, d_in in zip(rows, digests, strict=True):
             rid = row["id"]
             done.add(rid)
-            d_in = digest(row)
             cur = current.get(rid)
             if cur is None:
                 inserts.append(row)

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime, Table, Time, Uuid
 
-__all__ = ["decoder", "digest", "encode", "to_text"]
+__all__ = ["decoder", "digest", "encode", "text_digest", "to_text"]
 
 
 def _plain(value: object) -> object:
@@ -41,9 +41,14 @@ def to_text(row: Mapping[str, object]) -> str:
     return json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def text_digest(text: str) -> str:
+    """SHA-1 (hex) of a canonical row text."""
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
 def digest(row: Mapping[str, object]) -> str:
     """SHA-1 (hex) of the row's canonical text: equal content, equal digest."""
-    return hashlib.sha1(to_text(encode(row)).encode("utf-8"), usedforsecurity=False).hexdigest()
+    return text_digest(to_text(encode(row)))
 
 
 def _converter(column: Any) -> Callable[[object], object] | None:

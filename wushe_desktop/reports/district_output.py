@@ -18,6 +18,7 @@ from wushe_desktop.infra.pdf.styles import FONT_SIZES
 from wushe_desktop.infra.progress import CancelToken, Progress, check_cancel, no_progress
 from wushe_desktop.reports.content import ReportContent, coverage_text, figure_label, hours
 from wushe_desktop.reports.district import DISTRICT_CODES
+from wushe_desktop.reports.monthly_pdf import _overview, _View
 
 __all__ = ["render_district_excel", "render_district_pdf"]
 
@@ -136,7 +137,7 @@ def render_district_pdf(
         ),
         para(
             f"本报告汇总本库已导入的 {len(data['stations'])} 个社工站的数据，"
-            "各站点列与该站自己生成的报告口径相同。",
+            "各站点列与该站自己生成的报告口径相同。" + _overview(_View(content)),
             "body_small",
             compact=True,
         ),
