@@ -109,7 +109,8 @@ class Period:
 
     @property
     def label(self) -> str:
-        """2026年1月, 2026年第一季度, 2026年上半年, 2026年, 2026年1月5日至2026年2月3日."""
+        """2026年1月, 2026年第一季度, 2026年上半年, 2026年, 2026年1—10月 (whole months),
+        2026年1月5日至2026年2月3日."""
         s = self.start
         if self.kind is PeriodKind.MONTH:
             return f"{s.year}年{s.month}月"
@@ -119,6 +120,11 @@ class Period:
             return f"{s.year}年{'上' if s.month == 1 else '下'}半年"
         if self.kind is PeriodKind.YEAR:
             return f"{s.year}年"
+        e = self.end
+        if s.day == 1 and (e + timedelta(days=1)).day == 1:  # whole months: 2026年1—10月
+            if s.year == e.year:
+                return f"{s.year}年{s.month}—{e.month}月"
+            return f"{s.year}年{s.month}月—{e.year}年{e.month}月"
         return f"{_cn(self.start)}至{_cn(self.end)}"
 
     @property
