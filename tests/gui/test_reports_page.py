@@ -129,3 +129,52 @@ def test_worker_cannot_lock_or_edit(qtbot: QtBot, db: Database, ctx: AppContext)
     qtbot.addWidget(p)
     assert not p.lock_button.isVisible() or not p.lock_button.isEnabled()
     assert p.can_edit is False
+
+
+def test_package_export_then_district_import(
+    qtbot: QtBot,
+    page: ReportsPage,
+    boxes: Boxes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    ui_settings: Any,
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.conftest import make_actor
+    from wushe_desktop.accounts.permissions import Role
+    from wushe_desktop.infra.db import migrate
+    from wushe_desktop.ui.workers import DbExecutor
+
+    page.kind.setCurrentIndex(page.kind.findData("year"))
+    page.year.setValue(2026)
+    target = tmp_path / "清河2026.wspkg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    assert page.package_button.isVisible() and page.package_button.text() == "导出数据包…"
+    page.package_button.click()
+    qtbot.waitUntil(lambda: bool(boxes.texts("information")), timeout=60_000)
+    assert target.exists() and "已导出" in boxes.texts("information")[0]
+    district_db = Database.open(tmp_path / "district.db")
+    migrate.upgrade(district_db, backup=False)
+    executor = DbExecutor(district_db)
+    try:
+        dctx = AppContext(
+            district_db, executor, ui_settings, make_actor(None, Role.DISTRICT_ADMIN, "qu")
+        )
+        dpage = ReportsPage(dctx)
+        qtbot.addWidget(dpage)
+        assert dpage.package_button.text() == "导入数据包…"
+        monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(target)], ""))
+        dpage.package_button.click()
+        qtbot.waitUntil(lambda: len(boxes.texts("information")) == 2, timeout=60_000)
+        assert "✓" in boxes.texts("information")[1] and "冲突 0 条" in boxes.texts("information")[1]
+        # The district's report of March: the station side by side with the totals.
+        dpage.set_month(2026, 3)
+        _generate(qtbot, dpage)
+        assert dpage.current is not None
+        assert dpage.current.content.data["kind"] == "district"
+        assert dpage.current.content.values["services.attendances"] == 14
+        assert not dpage.lock_button.isVisible()
+    finally:
+        executor.shutdown()
+        district_db.dispose()

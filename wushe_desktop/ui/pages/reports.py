@@ -151,6 +151,18 @@ class ReportsPage(Page):
         )
         self.unlock_button = QPushButton(self.tr("撤销定稿…"))
         self.compare_button = QPushButton(self.tr("与当前数据比较"))
+        district = self.ctx.actor.is_district
+        self.package_button = QPushButton(
+            self.tr("导入数据包…") if district else self.tr("导出数据包…")
+        )
+        self.package_button.setToolTip(
+            self.tr("把各站点报送的数据包导入本库，汇总全区数据。")
+            if district
+            else self.tr("把所选期间本站变动的记录打包，报送区社工总站。")
+        )
+        self.package_button.setVisible(
+            district or self.ctx.can(Resource.RESIDENT, Action.EXPORT_SENSITIVE)
+        )
         for button in (
             self.print_button,
             self.save_button,
@@ -160,6 +172,7 @@ class ReportsPage(Page):
         ):
             bar.addWidget(button)
         bar.addStretch(1)
+        bar.addWidget(self.package_button)
         bar.addWidget(self.lock_button)
         bar.addWidget(self.unlock_button)
         self.print_button.clicked.connect(self.print_report)
@@ -169,6 +182,7 @@ class ReportsPage(Page):
         self.lock_button.clicked.connect(self.lock)
         self.unlock_button.clicked.connect(self.unlock)
         self.compare_button.clicked.connect(self.compare)
+        self.package_button.clicked.connect(self.package)
         return bar
 
     def _notes_panel(self) -> QWidget:
@@ -532,6 +546,22 @@ class ReportsPage(Page):
             unlock_report(session, actor, period, scope, reason=reason)
 
         self.ctx.executor.query(work, lambda _r: self.generate(), self._on_failed, parent=self)
+
+    def package(self) -> None:
+        from wushe_desktop.ui.dialogs.report_package import (
+            export_package_dialog,
+            import_packages_dialog,
+        )
+
+        if self.ctx.actor.is_district:
+            import_packages_dialog(self, self.ctx)
+            return
+        try:
+            period = self.selected_period()
+        except Exception as exc:  # a ValidationError: shown inline
+            self.status.show_message(str(exc))
+            return
+        export_package_dialog(self, self.ctx, period)
 
     def compare(self) -> None:
         if self.current is None:
