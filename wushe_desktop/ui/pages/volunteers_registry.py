@@ -125,7 +125,16 @@ class RegistryTab(QWidget):
         for w in (self.community, self.status, self.skill):
             bar.addWidget(w)
         self.buttons: dict[str, QPushButton] = {}
-        for name in ("登记志愿者", "修改", "出具证明", "导出Excel", "导入Excel", "志愿者设置…"):
+        for name in (
+            "登记志愿者",
+            "修改",
+            "服务记录…",
+            "出具证明",
+            "导出Excel",
+            "导入Excel",
+            "服务队…",
+            "志愿者设置…",
+        ):
             button = QPushButton(self.tr(name))
             self.buttons[name] = button
             bar.addWidget(button)
@@ -155,6 +164,8 @@ class RegistryTab(QWidget):
         self.buttons["登记志愿者"].clicked.connect(self.add)
         self.buttons["修改"].clicked.connect(self.edit)
         self.buttons["出具证明"].clicked.connect(self.issue_certificate)
+        self.buttons["服务记录…"].clicked.connect(self.edit_records)
+        self.buttons["服务队…"].clicked.connect(self.edit_teams)
         self.buttons["导出Excel"].clicked.connect(self.export)
         self.buttons["导入Excel"].clicked.connect(self.import_file)
         self.buttons["志愿者设置…"].setEnabled(
@@ -228,6 +239,7 @@ class RegistryTab(QWidget):
         chosen = self.current() is not None
         self.buttons["修改"].setEnabled(chosen and self.ctx.can(Resource.VOLUNTEER, Action.UPDATE))
         self.buttons["出具证明"].setEnabled(chosen and self.ctx.can(Resource.SHIFT, Action.PRINT))
+        self.buttons["服务记录…"].setEnabled(chosen)
 
     def _on_selection(self) -> None:
         self._update_buttons()
@@ -278,6 +290,29 @@ class RegistryTab(QWidget):
             msgbox.information(
                 self, self.tr("已保存志愿者“%s”（%s）。") % (saved.name, saved.volunteer_no)
             )
+
+    def edit_records(self) -> None:
+        """Unavailability, training, awards, awarded stars and qualifications of the chosen one."""
+        from wushe_desktop.ui.dialogs.volunteer_records import VolunteerRecordsDialog
+
+        row = self.current()
+        if row is None:
+            return
+        dialog = VolunteerRecordsDialog(self.ctx, row.id, row.name, self)
+        self.exec_dialog(dialog)
+        if dialog.changed:
+            self._on_selection()
+            emit(self.changed)
+
+    def edit_teams(self) -> None:
+        from wushe_desktop.ui.dialogs.team_edit import TeamsDialog
+
+        communities = list(self.choices.communities) if self.choices is not None else []
+        dialog = TeamsDialog(self.ctx, communities, self)
+        self.exec_dialog(dialog)
+        if dialog.changed:
+            self._on_selection()
+            emit(self.settings_changed)
 
     def issue_certificate(self) -> None:
         from wushe_desktop.ui.dialogs.certificate_dialog import CertificateDialog
