@@ -271,7 +271,7 @@ def _community_rows(
 ) -> list[dict[str, Any]]:
     if scope.community_id is not None:
         return []
-    by = calc.figures_by(period, "community")
+    by = calc.figures_by(period, "community", COMMUNITY_CODES)
     stmt = select(Community.id, Community.name).order_by(Community.name)
     if scope.station_id is not None:
         stmt = stmt.where(Community.station_id == scope.station_id)

@@ -75,10 +75,19 @@ def build_district_content(
     total = calc.figures(period).values
     check_cancel(cancel)
     progress(0.4, "正在统计各站点……")
-    by_station = calc.figures_by(period, "station")
+    by_station = calc.figures_by(
+        period,
+        "station",
+        {
+            *DISTRICT_CODES,
+            *(f"keygroups.{m}.{g.key}" for m in ("registered", "served") for g in COVERAGE_GROUPS),
+        },
+    )
     check_cancel(cancel)
     progress(0.7, "正在统计各社区……")
-    by_community = calc.figures_by(period, "community")
+    by_community = calc.figures_by(
+        period, "community", ("keygroups.registered.all", "keygroups.served.all")
+    )
     stations = list(session.execute(select(Station.id, Station.name).order_by(Station.name)))
     communities: dict[object, tuple[str, str]] = {
         cid: (name, station)

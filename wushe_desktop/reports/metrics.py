@@ -266,12 +266,15 @@ class Calculator:
         raw = self._raw(period, None, wanted).get(ALL, {})
         return Figures(period, self.scope, _complete(raw, wanted))
 
-    def figures_by(self, period: Period, by: str) -> dict[object, dict[str, Value]]:
-        """Every figure per community (``by="community"``; key None: records without a
-        community) or per station (``by="station"``, for a district)."""
+    def figures_by(
+        self, period: Period, by: str, codes: Collection[str] | None = None
+    ) -> dict[object, dict[str, Value]]:
+        """Every figure (or only ``codes``) per community (``by="community"``; key None:
+        records without a community) or per station (``by="station"``, for a district)."""
         if by not in KEYS:
             raise ValueError(f"unknown grouping {by!r}")
-        return {k: _complete(v) for k, v in self._raw(period, by, None).items()}
+        wanted = frozenset(codes) if codes is not None else None
+        return {k: _complete(v, wanted) for k, v in self._raw(period, by, wanted).items()}
 
     def series(self, last: Period) -> Series:
         """服务人次 and approved volunteer minutes for the months ending with ``last``'s end."""

@@ -506,20 +506,25 @@ class ReportsPage(Page):
         problems, plan = self.problems.toPlainText(), self.plan.toPlainText()
         db = self.ctx.db
         version = self.current.notes.version or None
+        edited = (problems.strip(), plan.strip()) != (
+            self.current.notes.problems,
+            self.current.notes.plan,
+        )
 
         def work(progress: Any, cancel: Any) -> None:
             from wushe_desktop.reports.locks import lock_report, save_notes
 
             with db.transaction() as session:
-                save_notes(
-                    session,
-                    actor,
-                    period,
-                    scope,
-                    problems=problems,
-                    plan=plan,
-                    expected_version=version,
-                )
+                if edited:  # the texts on screen are what gets locked
+                    save_notes(
+                        session,
+                        actor,
+                        period,
+                        scope,
+                        problems=problems,
+                        plan=plan,
+                        expected_version=version,
+                    )
                 lock_report(session, actor, period, scope, progress=progress, cancel=cancel)
 
         self.ctx.executor.job(
