@@ -277,3 +277,42 @@ def test_registry_buttons_open_the_dialogs(
     registry.buttons["服务队…"].click()
     wait_idle(qtbot, ctx.executor)
     assert opened == ["VolunteerRecordsDialog", "TeamsDialog"]
+
+
+def test_duplicate_team_name_is_shown_in_the_dialog(qtbot: QtBot, ctx: AppContext) -> None:
+    def submit() -> TeamEditDialog:
+        d = TeamEditDialog(ctx.executor, ctx.actor, [])
+        qtbot.addWidget(d)
+        d.show()
+        type_text(qtbot, d.name, "环保志愿服务队")
+        d.check()
+        d.ok_button.click()
+        qtbot.waitUntil(
+            lambda: d.result_value is not None or "已有名为" in d.error.text(), timeout=30_000
+        )
+        return d
+
+    assert submit().result_value is not None
+    again = submit()
+    assert again.result_value is None
+    assert "已有名为" in again.error.text()
+    assert again.ok_button.isEnabled()
+
+
+def test_registry_names_expiring_qualifications(
+    qtbot: QtBot, ctx: AppContext, db: Database
+) -> None:
+    from datetime import timedelta
+
+    from wushe_desktop.volunteers.records import add_qualification
+
+    vid = _volunteer(db, ctx, "赵丽", 61)
+    with db.transaction() as s:
+        add_qualification(
+            s, ctx.actor, vid, kind="健康证", valid_until=date.today() + timedelta(days=5)
+        )
+    page = VolunteersPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: "赵丽 健康证" in page.registry.expiry_label.text(), timeout=30_000)
+    assert "即将到期" in page.registry.expiry_label.text()

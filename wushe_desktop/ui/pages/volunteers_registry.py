@@ -154,6 +154,10 @@ class RegistryTab(QWidget):
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: #666;")
         layout.addWidget(self.count_label)
+        self.expiry_label = QLabel()
+        self.expiry_label.setStyleSheet("color: #b3261e;")
+        self.expiry_label.setWordWrap(True)
+        layout.addWidget(self.expiry_label)
         ctx.settings.restore_splitter("volunteers", self.splitter)
         self.table.restore_state(ctx.settings)
 
@@ -194,6 +198,29 @@ class RegistryTab(QWidget):
         self.choices = choices
         fill_combo(self.community, self.tr("全部社区（村）"), list(choices.communities))
         self.refresh()
+        self.refresh_expiry()
+
+    def refresh_expiry(self) -> None:
+        """One line naming qualifications and insurance that expired or expire soon."""
+        from wushe_desktop.volunteers.records import expiring_qualifications
+
+        actor = self.ctx.actor
+
+        def done(found: object) -> None:
+            assert isinstance(found, list)
+            items = [
+                f"{n} {what} {until.isoformat()}（{state}）" for n, what, until, state in found
+            ]
+            text = ""
+            if items:
+                more = "等" if len(items) > 5 else ""
+                text = self.tr("有 %d 项岗位资格或保险已过期或即将到期：") % len(items)
+                text += "、".join(items[:5]) + more
+            self.expiry_label.setText(text)
+            self.expiry_label.setToolTip("\n".join(items[:50]))
+            self.expiry_label.setVisible(bool(items))
+
+        self.ctx.executor.query(lambda s: expiring_qualifications(s, actor), done, parent=self)
 
     def query(self) -> VolunteerQuery:
         return VolunteerQuery(
@@ -286,6 +313,7 @@ class RegistryTab(QWidget):
         if self.exec_dialog(dialog) and dialog.result_value is not None:
             saved = dialog.result_value
             self.refresh()
+            self.refresh_expiry()
             emit(self.changed)
             msgbox.information(
                 self, self.tr("已保存志愿者“%s”（%s）。") % (saved.name, saved.volunteer_no)
@@ -302,6 +330,7 @@ class RegistryTab(QWidget):
         self.exec_dialog(dialog)
         if dialog.changed:
             self._on_selection()
+            self.refresh_expiry()
             emit(self.changed)
 
     def edit_teams(self) -> None:
