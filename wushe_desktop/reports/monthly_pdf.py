@@ -401,7 +401,16 @@ def render_pdf(
         para("注：“环比”为本期与上期相比的增减幅度；服务时长以小时计，保留一位小数。", "note"),
     )
     if v.data["communities"]:
-        doc.add(section_title(f"{next(h)}各社区（村）情况", 1), *_community_tables(v))
+        doc.add(
+            section_title(f"{next(h)}各社区（村）情况", 1),
+            # A line of text after the heading: the heading keeps with it, and the long
+            # table below may then start on the same page and break across pages.
+            para(
+                f"本期各社区（村）的主要数据如下（共 {len(v.data['communities'])} 行）：",
+                "body_small",
+            ),
+            *_community_tables(v),
+        )
     doc.add(section_title(f"{next(h)}服务趋势", 1), *_charts(v))
     doc.add(
         section_title(f"{next(h)}重点人群服务覆盖", 1),

@@ -75,6 +75,8 @@ class ReportsPage(Page):
         super().__init__()
         self.ctx = ctx
         self._tmp = Path(tempfile.mkdtemp(prefix="wushe-report-"))
+        tmp = self._tmp  # previews and print images go when the page goes
+        self.destroyed.connect(lambda *_a: shutil.rmtree(tmp, ignore_errors=True))
         self.current: Generated | None = None
         self.can_edit = ctx.can(Resource.STATION, Action.UPDATE) and not ctx.actor.is_district
         self.can_export = ctx.can(Resource.SERVICE, Action.EXPORT)
