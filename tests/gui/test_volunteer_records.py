@@ -117,6 +117,8 @@ def test_records_of_a_volunteer_end_to_end(
         type_text(qtbot, d.body, "清江浦区文明办")
 
     def star(d: StarDialog) -> None:
+        qtbot.waitUntil(lambda: "已审核服务" in d.hint.text(), timeout=30_000)
+        assert "尚未达到一星标准" in d.hint.text()  # no approved hours yet
         d.level.setCurrentIndex(d.level.findData(2))  # ints compare by value
         d.awarded_on.setDate(_qdate(date(2026, 6, 1)))
         d.check()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from wushe_desktop.accounts.permissions import Action, Actor, Resource
+from wushe_desktop.scheduling.timefmt import hours_text
 from wushe_desktop.ui import errors, msgbox
 from wushe_desktop.ui.context import AppContext
 from wushe_desktop.ui.dialogs.community_widgets import date_edit, date_of
@@ -302,10 +304,38 @@ class StarDialog(_RecordForm):
         self.form.addRow(self.tr("评定单位 *"), self.body)
         self.form.addRow(self.tr("依据服务时长"), self.basis_hours)
         self.form.addRow(self.tr("说明"), self.notes)
+        self.hint = QLabel()
+        self.hint.setStyleSheet("color: #666;")
+        self.hint.setWordWrap(True)
+        self.form.addRow("", self.hint)
         self.watch("level", self.level)
         self.watch("评定单位", self.body)
         self.watch("说明", self.notes)
         self.check()
+        self._load_totals()
+
+    def _load_totals(self) -> None:
+        """Pre-fill the basis from the approved hours and say which level they reach (a hint:
+        the star actually awarded is what the awarding body decided)."""
+        from wushe_desktop.scheduling.stats import volunteer_totals
+
+        actor, vid = self.actor, self.volunteer_id
+
+        def done(totals: Any) -> None:
+            hours = totals.total_minutes // 60
+            star = STAR_LABELS.get(totals.eligible_star)
+            reach = self.tr("按本站标准可评%s") % star if star else self.tr("尚未达到一星标准")
+            got = STAR_LABELS.get(totals.awarded_star, "无")
+            self.hint.setText(
+                self.tr("已审核服务 %s 小时，%s；已记录的最高星级：%s。")
+                % (hours_text(totals.total_minutes), reach, got)
+            )
+            if self.basis_hours.value() == 0:
+                self.basis_hours.setValue(hours)
+            if totals.eligible_star in STAR_LABELS and not self._touched:
+                self.level.setCurrentIndex(self.level.findData(totals.eligible_star))
+
+        self.executor.query(lambda s: volunteer_totals(s, actor, vid), done, parent=self)
 
     def problem(self) -> str:
         return _length(self.body.text(), 100, "评定单位", required=True) or _length(
