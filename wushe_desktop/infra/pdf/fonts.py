@@ -187,6 +187,25 @@ def _register(face: FontFace) -> bool:
     return True
 
 
+#: Chinese punctuation that must not start a line (GB/T 15834 and common 禁则): reportlab's
+#: own list is Japanese and lacks the full-width comma, semicolon, colon and others.
+CHINESE_CANNOT_START = "，；：、。！？）》」』】〕〉”’％…—·"
+
+
+def _teach_chinese_line_breaking() -> None:
+    """Add Chinese closing punctuation to the characters reportlab's CJK wrap keeps off a line
+    start (it then hangs the mark at the end of the previous line)."""
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    # One-fragment paragraphs wrap in textsplit.wordSplit, others in paragraph.cjkFragSplit;
+    # each reads its own module's copy of the list.
+    for module in (textsplit, paragraph):
+        missing = "".join(c for c in CHINESE_CANNOT_START if c not in module.ALL_CANNOT_START)
+        if missing:
+            module.ALL_CANNOT_START += missing
+
+
 def register_fonts(dirs: Sequence[Path] | None = None) -> FontSet:
     """Register the faces for every role (idempotent, cached) and return their names.
 
@@ -194,6 +213,7 @@ def register_fonts(dirs: Sequence[Path] | None = None) -> FontSet:
     Bold has no separate face: ``<b>`` in body text maps to the 黑体 face and ``<i>`` to
     the 楷体 face, the way printed Chinese documents mark emphasis.
     """
+    _teach_chinese_line_breaking()
     candidates = find_faces(dirs)
     key = tuple(str(f.file) for role in ROLES for f in candidates[role])
     with _lock:
