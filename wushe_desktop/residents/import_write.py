@@ -21,6 +21,7 @@ from wushe_desktop.accounts.permissions import Actor
 from wushe_desktop.audit import service as audit
 from wushe_desktop.audit.models import AuditEntry
 from wushe_desktop.audit.service import AuditAction, Changes
+from wushe_desktop.demo.fast_insert import insert_dicts
 from wushe_desktop.infra.db.base import new_id, utcnow
 from wushe_desktop.infra.errors import ConflictError
 from wushe_desktop.infra.progress import CancelToken, Progress, check_cancel
@@ -37,9 +38,7 @@ _CHUNK = 1000  # rows per executemany (audit rows: 5,000)
 
 _T = cast(Table, Resident.__table__)
 # Core INSERTs: every row carries every column, so each batch is one executemany.
-_INSERT_RESIDENT = insert(_T)
 _INSERT_TAG = insert(cast(Table, ResidentTag.__table__))
-_INSERT_AUDIT = insert(cast(Table, AuditEntry.__table__))
 _UPDATED = (
     "name",
     "phone",
@@ -137,7 +136,7 @@ class _AuditRows:
 
     def flush(self, session: Session) -> None:
         for start in range(0, len(self.rows), _CHUNK * 5):
-            session.execute(_INSERT_AUDIT, self.rows[start : start + _CHUNK * 5])
+            insert_dicts(session, AuditEntry, self.rows[start : start + _CHUNK * 5])
 
 
 def _insert_residents(
@@ -151,14 +150,13 @@ def _insert_residents(
             resident_values(creates[i].clean, station_id=station_id, resident_id=ids[i], now=now)
             for i in part
         ]
-        session.execute(_INSERT_RESIDENT, rows)
+        insert_dicts(session, Resident, rows)
         tags = [
             {"id": new_id(), "resident_id": ids[i], "tag": tag, "detail": detail}
             for i in part
             for tag, detail in creates[i].clean.tags.items()
         ]
-        if tags:
-            session.execute(_INSERT_TAG, tags)
+        insert_dicts(session, ResidentTag, tags)
     return ids
 
 
