@@ -35,6 +35,8 @@ from wushe_desktop.residents.validation import CleanResident
 __all__ = ["write_plan"]
 
 _CHUNK = 1000  # rows per executemany (audit rows: 5,000)
+# One encoder for every audit entry: json.dumps builds a new one per call (10,000 rows).
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
 
 _T = cast(Table, Resident.__table__)
 # Core INSERTs: every row carries every column, so each batch is one executemany.
@@ -129,7 +131,7 @@ class _AuditRows:
                 "action": action.value,
                 "record_id": str(record_id),
                 "record_label": label[:200],
-                "changes": json.dumps(changes, ensure_ascii=False) if changes else "",
+                "changes": _JSON(changes) if changes else "",
                 "detail": f"{self.source} 第 {row} 行",
             }
         )
