@@ -71,6 +71,7 @@ class ShiftDialog(FormDialog):
         activities: list[tuple[uuid.UUID, str]],
         communities: list[tuple[uuid.UUID, str]],
         teams: list[tuple[uuid.UUID, str]],
+        community_activities: list[tuple[uuid.UUID, str]] | None = None,
         day: date | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -86,6 +87,10 @@ class ShiftDialog(FormDialog):
         self.title.setPlaceholderText(self.tr("新活动的名称，如：助老服务日"))
         self.content = QLineEdit()
         self.content.setPlaceholderText(self.tr("服务内容（写入服务记录和证明）"))
+        self.linked = QComboBox()
+        self.linked.addItem(self.tr("（不关联）"), None)
+        for cid, label in community_activities or []:
+            self.linked.addItem(label, cid)
         self.bring = QLineEdit()
         self.bring.setPlaceholderText(self.tr("需携带物品（写入通知）"))
         self.day = date_edit(day)
@@ -143,6 +148,7 @@ class ShiftDialog(FormDialog):
             ("活动", self.activity, "activity"),
             ("新活动名称", self.title, "title"),
             ("服务内容", self.content, "content"),
+            ("关联社区活动", self.linked, "source_id"),
             ("需携带物品", self.bring, "bring"),
             ("日期（首次）", self.day, "day"),
             ("时间", times_box, "end_minute"),
@@ -210,6 +216,7 @@ class ShiftDialog(FormDialog):
         self.title.setEnabled(new)
         self.content.setEnabled(new)
         self.bring.setEnabled(new)
+        self.linked.setEnabled(new)
         if new and not self.title.text().strip():
             raise ValidationError(self.tr("请填写新活动的名称，或选择已有的活动。"), field="title")
         data = self.shift_input()
@@ -248,11 +255,13 @@ class ShiftDialog(FormDialog):
         return ""
 
     def save(self, session: Session) -> object:
+        from wushe_desktop.scheduling.community_link import SOURCE_KIND
         from wushe_desktop.scheduling.shifts import create_activity, create_series, create_shift
 
         activity_id: Any = self.activity.currentData()
         data = self.shift_input()
         if activity_id == NEW_ACTIVITY:
+            linked = self.linked.currentData()
             activity_id = create_activity(
                 session,
                 self.actor,
@@ -263,6 +272,8 @@ class ShiftDialog(FormDialog):
                     community_id=data.community_id,
                     starts_on=data.day,
                     what_to_bring=self.bring.text(),
+                    source_kind=SOURCE_KIND if linked is not None else "",
+                    source_id=str(linked) if linked is not None else "",
                 ),
             ).id
         rule = self.rule()

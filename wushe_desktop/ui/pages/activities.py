@@ -196,18 +196,41 @@ class ActivitiesTab(QWidget):
             self.detail.setText("")
             return
         cost = f"，经费 {row.cost_fen / 100:,.2f} 元" if row.cost_fen is not None else ""
-        self.detail.setText(
-            self.tr("%s（%s）%s 参与 %d 人（登记姓名 %d 人），志愿者 %d 人%s。\n%s")
-            % (
-                row.title,
-                row.activity_type,
-                row.community_name,
-                row.participants,
-                row.named,
-                row.volunteers,
-                cost,
-                row.record,
+        text = self.tr("%s（%s）%s 参与 %d 人（登记姓名 %d 人），志愿者 %d 人%s。\n%s") % (
+            row.title,
+            row.activity_type,
+            row.community_name,
+            row.participants,
+            row.named,
+            row.volunteers,
+            cost,
+            row.record,
+        )
+        self.detail.setText(text)
+        if can(Resource.SHIFT, Action.READ):
+            self._load_volunteers(row.id, text)
+
+    def _load_volunteers(self, activity_id: uuid.UUID, text: str) -> None:
+        """Append 参与志愿者 (names and approved hours) from shifts linked to the activity."""
+        from wushe_desktop.scheduling.community_link import volunteers_for_community_activity
+
+        actor = self.ctx.actor
+
+        def done(result: object) -> None:
+            current = self.current()
+            if not isinstance(result, list) or not result or current is None:
+                return
+            if current.id != activity_id:
+                return
+            people = "、".join(f"{v.name}（{v.minutes / 60:.1f} 小时）" for v in result)
+            self.detail.setText(
+                text
+                + "\n"
+                + self.tr("参与志愿者（来自关联班次，%d 人）：%s") % (len(result), people)
             )
+
+        self.ctx.executor.query(
+            lambda s: volunteers_for_community_activity(s, actor, activity_id), done, parent=self
         )
 
     def set_recycle(self, on: bool) -> None:

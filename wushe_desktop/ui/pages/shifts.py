@@ -345,17 +345,24 @@ class ShiftsTab(QWidget):
 
     # -- shift actions -------------------------------------------------------------------------
     def new_shift(self) -> None:
+        from wushe_desktop.scheduling.community_link import community_activity_choices
         from wushe_desktop.scheduling.shifts import list_activities
 
         actor = self.ctx.actor
-        self.ctx.executor.query(
-            lambda s: list_activities(s, actor), self._open_new_shift, parent=self
-        )
+        can_link = self.ctx.can(Resource.SERVICE, Action.READ)
 
-    def _open_new_shift(self, activities: object) -> None:
+        def load(s: Any) -> tuple[object, object]:
+            linked = community_activity_choices(s, actor) if can_link else []
+            return list_activities(s, actor), linked
+
+        self.ctx.executor.query(load, self._open_new_shift, parent=self)
+
+    def _open_new_shift(self, result: object) -> None:
         from wushe_desktop.ui.dialogs.shift_edit import ShiftDialog
 
-        assert isinstance(activities, list)
+        assert isinstance(result, tuple)
+        activities, linked = result
+        assert isinstance(activities, list) and isinstance(linked, list)
         choices = self.choices
         seen: dict[str, uuid.UUID] = {}
         for a in activities:
@@ -366,6 +373,7 @@ class ShiftsTab(QWidget):
             activities=[(aid, title) for title, aid in seen.items()],
             communities=choices.communities if choices else [],
             teams=choices.teams if choices else [],
+            community_activities=linked,
             day=max(date.today(), self.monday),
             parent=self,
         )
