@@ -298,3 +298,70 @@ def test_retention_view(qtbot: QtBot, page: VolunteersPage, ctx: AppContext, db:
     hours.view.setCurrentIndex(4)
     qtbot.waitUntil(lambda: "90天未参加服务" in hours.retention.toPlainText(), timeout=30_000)
     assert "钱老（从未服务）" in hours.retention.toPlainText()
+
+
+def test_new_shift_links_a_community_activity(
+    qtbot: QtBot,
+    page: VolunteersPage,
+    ctx: AppContext,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sqlalchemy import select
+
+    from wushe_desktop.activities.service import create_activity as create_community_activity
+    from wushe_desktop.activities.validation import ActivityInput as CommunityActivityInput
+    from wushe_desktop.scheduling.community_link import SOURCE_KIND
+    from wushe_desktop.scheduling.models import VolunteerActivity
+    from wushe_desktop.ui.dialogs.shift_edit import ShiftDialog
+
+    with db.transaction() as s:
+        community = create_community_activity(
+            s,
+            ctx.actor,
+            CommunityActivityInput(
+                title="学雷锋义诊", activity_type="健康", held_on=TODAY, participants=30
+            ),
+        ).id
+    offered: list[str] = []
+
+    def fill(dlg: ShiftDialog) -> None:
+        offered.extend(dlg.linked.itemText(i) for i in range(dlg.linked.count()))
+        dlg.title.insert("义诊志愿服务")
+        dlg.linked.setCurrentIndex(dlg.linked.findData(str(community)))
+
+    drive(monkeypatch, qtbot, ShiftDialog, fill)
+    tab = page.shifts
+    tab.new_shift()
+    qtbot.waitUntil(lambda: bool(offered), timeout=30_000)
+    assert offered == ["（不关联）", f"{TODAY.isoformat()} 学雷锋义诊"]
+    with db.reader() as s:
+        linked = s.scalars(
+            select(VolunteerActivity).where(VolunteerActivity.title == "义诊志愿服务")
+        ).one()
+    assert (linked.source_kind, linked.source_id) == (SOURCE_KIND, str(community))
+    # A volunteer serves the linked shift: the community activity's details name them.
+    from tests.db.scheduling_support import china
+    from wushe_desktop.scheduling.assignments import assign
+    from wushe_desktop.scheduling.checkin import check_in, check_out
+    from wushe_desktop.scheduling.hours import approve_hours
+    from wushe_desktop.ui.pages.community_work import CommunityWorkPage
+
+    v = _volunteer(db, ctx, "周志愿", 311, "13900000011")
+    with db.transaction() as s:
+        shift = create_shift(
+            s, ctx.actor, linked.id, ShiftInput(day=TODAY, start_minute=0, end_minute=23 * 60)
+        ).id
+        aid = assign(s, ctx.actor, shift, v).assignment_id
+        check_in(s, ctx.actor, aid, at=china(TODAY, 9, 0))
+        check_out(s, ctx.actor, aid, at=china(TODAY, 10, 30))
+        approve_hours(s, ctx.actor, [h.id for h in list_hours(s, ctx.actor)])
+    work = CommunityWorkPage(ctx)
+    qtbot.addWidget(work)
+    work.show()
+    work.tabs.setCurrentIndex(2)
+    acts = work.activities
+    qtbot.waitUntil(lambda: acts.model.rowCount() == 1, timeout=30_000)
+    acts.table.selectRow(0)
+    qtbot.waitUntil(lambda: "参与志愿者" in acts.detail.text(), timeout=30_000)
+    assert "周志愿（1.5 小时）" in acts.detail.text()

@@ -90,7 +90,7 @@ class ShiftDialog(FormDialog):
         self.linked = QComboBox()
         self.linked.addItem(self.tr("（不关联）"), None)
         for cid, label in community_activities or []:
-            self.linked.addItem(label, cid)
+            self.linked.addItem(label, str(cid))
         self.bring = QLineEdit()
         self.bring.setPlaceholderText(self.tr("需携带物品（写入通知）"))
         self.day = date_edit(day)
@@ -272,8 +272,8 @@ class ShiftDialog(FormDialog):
                     community_id=data.community_id,
                     starts_on=data.day,
                     what_to_bring=self.bring.text(),
-                    source_kind=SOURCE_KIND if linked is not None else "",
-                    source_id=str(linked) if linked is not None else "",
+                    source_kind=SOURCE_KIND if linked else "",
+                    source_id=linked or "",
                 ),
             ).id
         rule = self.rule()
