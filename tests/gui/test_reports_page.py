@@ -13,7 +13,7 @@ from tests.db.reports_support import build
 from tests.gui.conftest import Boxes, wait_idle
 from wushe_desktop.infra.db.engine import Database
 from wushe_desktop.models import ServiceRecord, Station
-from wushe_desktop.reports.preview import pdftoppm_path
+from wushe_desktop.reports import preview as pdftoppm_preview
 from wushe_desktop.ui.context import AppContext
 from wushe_desktop.ui.pages.reports import ReportsPage
 
@@ -41,8 +41,18 @@ def _generate(qtbot: QtBot, page: ReportsPage) -> None:
     wait_idle(qtbot, page.ctx.executor)
 
 
+@pytest.fixture
+def no_pdftoppm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a Windows station PC: no poppler, so any preview comes from pypdfium2."""
+    monkeypatch.setattr(pdftoppm_preview, "pdftoppm_path", lambda: None)
+
+
 def test_generate_preview_and_save(
-    qtbot: QtBot, page: ReportsPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    page: ReportsPage,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    no_pdftoppm: None,
 ) -> None:
     assert page.scope.count() == 3  # 本站 + two communities
     page.set_month(2026, 3)
@@ -50,8 +60,25 @@ def test_generate_preview_and_save(
     assert page.current is not None
     assert page.current.content.values["services.attendances"] == 14
     assert "未定稿" in page.status.text()
-    if pdftoppm_path():
-        assert page.preview.page_count >= 3
+    # pypdfium2 preview: one sheet per page, the first one rendered in-process, lazily.
+    assert page.current.pages is not None and page.current.images is None
+    assert page.preview.page_count >= 3
+    qtbot.waitUntil(lambda: 0 in page.preview.rendered_pages, timeout=30_000)
+    assert len(page.preview.rendered_pages) < page.preview.page_count  # not all at once
+    first = page.preview._labels[0].pixmap()
+    assert not first.isNull() and first.width() > 200
+    image = first.toImage()
+    assert image.pixelColor(5, 5).name() == "#ffffff"  # white paper ...
+    dark = sum(
+        1
+        for y in range(0, image.height(), 4)
+        for x in range(0, image.width(), 4)
+        if image.pixelColor(x, y).lightness() < 100
+    )
+    assert dark > 50  # ... with printed text on it
+    page.preview.verticalScrollBar().setValue(page.preview.verticalScrollBar().maximum())
+    last = page.preview.page_count - 1
+    qtbot.waitUntil(lambda: last in page.preview.rendered_pages, timeout=30_000)
     assert page.lock_button.isEnabled() and not page.unlock_button.isEnabled()
     target = tmp_path / "三月.pdf"
     from PySide6.QtWidgets import QFileDialog
@@ -178,3 +205,45 @@ def test_package_export_then_district_import(
     finally:
         executor.shutdown()
         district_db.dispose()
+
+
+def test_print_renders_with_pdfium(
+    qtbot: QtBot,
+    page: ReportsPage,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    no_pdftoppm: None,
+) -> None:
+    """打印 without pdftoppm: pages rendered by pypdfium2 go to the printer (a PDF file here)."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    page.set_month(2026, 3)
+    _generate(qtbot, page)
+    out = tmp_path / "printed.pdf"
+
+    def accept(dialog: QPrintDialog) -> int:
+        printer = dialog.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return 1
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    page.print_report()
+    qtbot.waitUntil(lambda: out.exists() and out.stat().st_size > 10_000, timeout=60_000)
+    wait_idle(qtbot, page.ctx.executor)
+    from wushe_desktop.ui.dialogs.report_preview import page_sizes
+
+    assert len(page_sizes(out)) == page.preview.page_count
+
+
+def test_without_pypdfium2_falls_back_to_the_viewer_message(
+    qtbot: QtBot, page: ReportsPage, monkeypatch: pytest.MonkeyPatch, no_pdftoppm: None
+) -> None:
+    from wushe_desktop.ui.pages import reports
+
+    monkeypatch.setattr(reports, "pdfium_available", lambda: False)
+    page.set_month(2026, 3)
+    _generate(qtbot, page)
+    assert page.current is not None and page.current.pages is None
+    assert page.preview.page_count == 0
+    assert page.open_button.isEnabled()  # the system viewer stays the way out

@@ -1,14 +1,20 @@
 """The report preview (page images in a scroll area), printing page images, and the list
-of differences between a locked report and today's figures."""
+of differences between a locked report and today's figures.
+
+Pages are rendered in-process with pypdfium2 (its wheels bundle pdfium, so Windows station
+PCs need no poppler), one page at a time on the background executor and only when the page
+scrolls into view. Without pypdfium2 the page falls back to pdftoppm images or the system viewer.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter, QPixmap, QResizeEvent
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QImage, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,7 +26,79 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["DifferencesDialog", "PreviewPane", "print_images"]
+from wushe_desktop.infra.progress import CancelToken, check_cancel
+
+if TYPE_CHECKING:
+    from wushe_desktop.ui.workers import DbExecutor
+
+__all__ = [
+    "DifferencesDialog",
+    "PreviewPane",
+    "page_sizes",
+    "pdfium_available",
+    "print_images",
+    "render_page",
+    "render_pages_pdfium",
+]
+
+PageSize = tuple[float, float]  # width, height in PDF points (1/72 inch)
+
+
+def pdfium_available() -> bool:
+    """True when pypdfium2 can be imported (the normal case; it is a dependency)."""
+    return importlib.util.find_spec("pypdfium2") is not None
+
+
+def _pdfium() -> Any:
+    """pypdfium2, imported on first use (it loads the pdfium library)."""
+    import pypdfium2  # type: ignore[import-untyped]
+
+    return pypdfium2
+
+
+def page_sizes(pdf: Path) -> list[PageSize]:
+    """The size of every page, so the preview can lay out pages before rendering them."""
+    pdfium = _pdfium()
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        sizes = (doc[i].get_size() for i in range(len(doc)))
+        return [(float(w), float(h)) for w, h in sizes]
+    finally:
+        doc.close()
+
+
+def render_page(pdf: Path, index: int, width_px: int) -> QImage:
+    """Page ``index`` (0-based) as a QImage ``width_px`` wide; safe off the GUI thread."""
+    pdfium = _pdfium()
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        page = doc[index]
+        scale = width_px / page.get_size()[0]
+        bitmap = page.render(scale=scale, force_bitmap_format=pdfium.raw.FPDFBitmap_BGRx)
+        # BGRx bytes are QImage.Format_RGB32 on little-endian machines (x86/ARM Windows).
+        image = QImage(
+            bytes(bitmap.buffer),
+            bitmap.width,
+            bitmap.height,
+            bitmap.stride,
+            QImage.Format.Format_RGB32,
+        ).copy()  # own the pixels: the buffer goes with the bitmap
+        bitmap.close()
+        page.close()
+        return image
+    finally:
+        doc.close()
+
+
+def render_pages_pdfium(
+    pdf: Path, *, dpi: int = 200, cancel: CancelToken | None = None
+) -> list[QImage]:
+    """Every page at ``dpi`` (for printing), checking ``cancel`` between pages."""
+    images = []
+    for index, (width, _height) in enumerate(page_sizes(pdf)):
+        check_cancel(cancel)
+        images.append(render_page(pdf, index, round(width / 72 * dpi)))
+    return images
 
 
 class PreviewPane(QScrollArea):
@@ -38,6 +116,14 @@ class PreviewPane(QScrollArea):
         self.setWidget(self._inner)
         self._pixmaps: list[QPixmap] = []
         self._labels: list[QLabel] = []
+        # pdfium mode: the PDF, its page sizes, who renders, and what each label shows.
+        self._pdf: Path | None = None
+        self._sizes: list[PageSize] = []
+        self._executor: DbExecutor | None = None
+        self._rendered: dict[int, int] = {}  # page index -> width in px it was rendered at
+        self._pending: set[tuple[int, int]] = set()
+        self._generation = 0
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self._request_visible())
         self.show_message("选择月份或期间后点“生成报表”，报表会显示在这里。")
 
     def _clear(self) -> None:
@@ -47,6 +133,8 @@ class PreviewPane(QScrollArea):
             if widget is not None:
                 widget.deleteLater()
         self._pixmaps, self._labels = [], []
+        self._pdf, self._sizes, self._rendered, self._pending = None, [], {}, set()
+        self._generation += 1  # late renders of the previous report are dropped
 
     def show_message(self, text: str) -> None:
         self._clear()
@@ -67,12 +155,79 @@ class PreviewPane(QScrollArea):
         self._scale()
         self.verticalScrollBar().setValue(0)
 
+    def show_pdf(self, pdf: Path, sizes: Sequence[PageSize], executor: DbExecutor) -> None:
+        """Lay out one blank sheet per page; each is rendered when it scrolls into view."""
+        self._clear()
+        self._pdf, self._sizes, self._executor = pdf, list(sizes), executor
+        for number in range(1, len(sizes) + 1):
+            label = QLabel(f"第 {number} 页")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setStyleSheet("background: white; color: #999;")
+            self._labels.append(label)
+            self._layout.addWidget(label)
+        self._scale()
+        self.verticalScrollBar().setValue(0)
+
     @property
     def page_count(self) -> int:
         return len(self._labels)
 
+    @property
+    def rendered_pages(self) -> list[int]:
+        """Indexes of the pages that show a rendered image (tests)."""
+        return sorted(self._rendered)
+
+    def _page_width(self) -> int:
+        return max(200, min(self.viewport().width() - 40, 900))
+
+    def _request_visible(self) -> None:
+        """Render the pages now in view (at the current width) on the background executor."""
+        if self._pdf is None or self._executor is None:
+            return
+        width = self._page_width()
+        ratio = self.devicePixelRatioF()
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        pdf, generation = self._pdf, self._generation
+        # Where each sheet sits, from the page sizes (the layout may not have run yet).
+        y = self._layout.contentsMargins().top()
+        for index, (page_w, page_h) in enumerate(self._sizes):
+            height = round(width * page_h / page_w)
+            visible = y < bottom and y + height > top
+            y += height + self._layout.spacing()
+            if not visible or self._rendered.get(index) == width:
+                continue
+            if (index, width) in self._pending:
+                continue
+            self._pending.add((index, width))
+            pixels = round(width * ratio)
+
+            def work(_op: Any, i: int = index, px: int = pixels) -> QImage:
+                return render_page(pdf, i, px)
+
+            def done(image: object, i: int = index, w: int = width) -> None:
+                self._pending.discard((i, w))
+                if generation != self._generation or not isinstance(image, QImage):
+                    return
+                image.setDevicePixelRatio(ratio)
+                self._labels[i].setPixmap(QPixmap.fromImage(image))
+                self._rendered[i] = w
+
+            def failed(exc: BaseException, i: int = index, w: int = width) -> None:
+                self._pending.discard((i, w))
+                if generation == self._generation:
+                    self._labels[i].setText(f"第 {i + 1} 页无法显示：{exc}")
+
+            self._executor.run_in_background(work, done, failed, parent=self)
+
     def _scale(self) -> None:
-        width = max(200, min(self.viewport().width() - 40, 900))
+        width = self._page_width()
+        if self._pdf is not None:
+            for (page_w, page_h), label in zip(self._sizes, self._labels, strict=True):
+                label.setFixedSize(width, round(width * page_h / page_w))
+            # After the layout has placed the resized sheets, render those in view.
+            QTimer.singleShot(0, self, self._request_visible)
+            return
         for pixmap, label in zip(self._pixmaps, self._labels, strict=True):
             if not pixmap.isNull():
                 label.setPixmap(
@@ -87,7 +242,7 @@ class PreviewPane(QScrollArea):
         self._scale()
 
 
-def print_images(parent: QWidget, images: Sequence[Path], title: str) -> bool:
+def print_images(parent: QWidget, images: Sequence[Path | QImage], title: str) -> bool:
     """Ask for a printer and print the page images, one per sheet (A4). True if printed."""
     from PySide6.QtGui import QPageSize
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -110,7 +265,8 @@ def print_images(parent: QWidget, images: Sequence[Path], title: str) -> bool:
         for number in range(first, last + 1):
             if number > first:
                 printer.newPage()
-            image = QPixmap(str(images[number - 1]))
+            page = images[number - 1]
+            image = QPixmap.fromImage(page) if isinstance(page, QImage) else QPixmap(str(page))
             target = image.scaled(
                 int(area.width()),
                 int(area.height()),

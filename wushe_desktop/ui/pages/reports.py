@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -38,7 +38,13 @@ from wushe_desktop.accounts.permissions import Action, Resource
 from wushe_desktop.reports.periods import Period
 from wushe_desktop.ui import msgbox
 from wushe_desktop.ui.context import AppContext
-from wushe_desktop.ui.dialogs.report_preview import PreviewPane, print_images
+from wushe_desktop.ui.dialogs.report_preview import (
+    PreviewPane,
+    page_sizes,
+    pdfium_available,
+    print_images,
+    render_pages_pdfium,
+)
 from wushe_desktop.ui.pages.base import Page
 from wushe_desktop.ui.widgets.labels import ErrorLabel, title_label
 
@@ -59,10 +65,11 @@ class Generated:
 
     content: Any  # ReportContent
     pdf: Path
-    images: list[Path] | None
+    images: list[Path] | None  # pdftoppm fallback only
     notes: Any  # ReportNotes
     period: Period
     scope: Any  # Scope
+    pages: list[tuple[float, float]] | None = None  # page sizes, when pypdfium2 renders
 
 
 def _last_month() -> tuple[int, int]:
@@ -335,6 +342,8 @@ class ReportsPage(Page):
             progress(0.6, "正在排版……")
             render_pdf(content, pdf, progress=_part(progress, 0.6, 0.85), cancel=cancel)
             progress(0.85, "正在生成预览……")
+            if pdfium_available():  # pages are rendered later, as they scroll into view
+                return Generated(content, pdf, None, notes, period, scope, page_sizes(pdf))
             images = render_pages(pdf, tmp / pdf.stem, cancel=cancel)
             return Generated(content, pdf, images, notes, period, scope)
 
@@ -363,7 +372,9 @@ class ReportsPage(Page):
             old.pdf.unlink(missing_ok=True)
         self.problems.setPlainText(result.content.data.get("problems") or result.notes.problems)
         self.plan.setPlainText(result.content.data.get("plan") or result.notes.plan)
-        if result.images is None:
+        if result.pages is not None:
+            self.preview.show_pdf(result.pdf, result.pages, self.ctx.executor)
+        elif result.images is None:
             self.preview.show_message(
                 self.tr(
                     "本机没有 PDF 预览组件（pdftoppm）。报表已生成，可点“用PDF阅读器打开”查看。"
@@ -451,9 +462,11 @@ class ReportsPage(Page):
             return
         pdf, out = self.current.pdf, self._tmp / f"print-{self.current.pdf.stem}"
 
-        def work(_progress: Any, cancel: Any) -> list[Path] | None:
+        def work(_progress: Any, cancel: Any) -> list[Path] | list[QImage] | None:
             from wushe_desktop.reports.preview import render_pages
 
+            if pdfium_available():
+                return render_pages_pdfium(pdf, dpi=200, cancel=cancel)
             return render_pages(pdf, out, dpi=200, cancel=cancel)
 
         def done(images: object) -> None:
