@@ -1,8 +1,8 @@
-"""Page images of a PDF for the in-app preview and for printing, via poppler's ``pdftoppm``.
+"""Page images of a PDF via poppler's ``pdftoppm`` — the preview's fallback.
 
-PySide6-Essentials has no QtPdf, so the preview renders pages with ``pdftoppm`` when it
-is installed (poppler-utils on Linux; on Windows when poppler is on PATH or bundled beside
-the app); without it the GUI opens the PDF in the system's viewer instead.
+The 报表 preview renders pages in-process with pypdfium2 (``ui/dialogs/report_preview.py``);
+this path is used only when pypdfium2 cannot be imported, and without ``pdftoppm`` too the
+GUI opens the PDF in the system's viewer.
 """
 
 from __future__ import annotations
