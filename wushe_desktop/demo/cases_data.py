@@ -28,8 +28,8 @@ from wushe_desktop.cases.models import (
     CaseTask,
 )
 from wushe_desktop.cases.templates import DEFAULT_TEMPLATES
-from wushe_desktop.demo.fast_insert import insert_dicts, insert_tuples
 from wushe_desktop.demo.generate import DemoContext, DemoResident
+from wushe_desktop.infra.db.fast_insert import insert_dicts, insert_tuples
 from wushe_desktop.service_records.models import ServiceRecord
 
 _CHINA = timedelta(hours=8)

@@ -25,10 +25,10 @@ from sqlalchemy import select
 from wushe_desktop.accounts.permissions import Role
 from wushe_desktop.activities.models import ActivityParticipant, CommunityActivity
 from wushe_desktop.demo import names
-from wushe_desktop.demo.fast_insert import insert_dicts
 from wushe_desktop.domain.dates import age_on
 from wushe_desktop.groups.models import GroupAttendance, GroupMember, GroupSession, WorkGroup
 from wushe_desktop.infra.db.base import Base
+from wushe_desktop.infra.db.fast_insert import insert_dicts
 from wushe_desktop.service_records.models import ServiceRecord
 from wushe_desktop.stations.models import Grid
 from wushe_desktop.visits.models import Visit

@@ -21,8 +21,8 @@ from wushe_desktop.accounts.permissions import Actor
 from wushe_desktop.audit import service as audit
 from wushe_desktop.audit.models import AuditEntry
 from wushe_desktop.audit.service import AuditAction, Changes
-from wushe_desktop.demo.fast_insert import insert_dicts
 from wushe_desktop.infra.db.base import new_id, utcnow
+from wushe_desktop.infra.db.fast_insert import insert_dicts
 from wushe_desktop.infra.errors import ConflictError
 from wushe_desktop.infra.progress import CancelToken, Progress, check_cancel
 from wushe_desktop.residents.bulk import resident_values

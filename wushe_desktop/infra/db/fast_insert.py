@@ -1,4 +1,4 @@
-"""Bulk inserts for the demo without SQLAlchemy's per-value processing (SQLite).
+"""Bulk inserts without SQLAlchemy's per-value processing (SQLite), for demo data and imports.
 
 ``DemoContext.insert`` goes through Core ``executemany``, which runs every value through
 its type's bind processor inside SQLAlchemy's parameter loop: for half a million service
