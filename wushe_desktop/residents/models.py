@@ -26,7 +26,7 @@ class Resident(IdMixin, StationScopedMixin, TimestampMixin, VersionedMixin, Soft
         UniqueConstraint("station_id", "doc_type", "id_number"),
         # deleted_at second: the live list (deleted_at IS NULL) and the recycle bin are
         # read, counted and searched from these indexes alone (residents/search.py).
-        Index("ix_resident_station_name", "station_id", "deleted_at", "name", "id"),
+        Index("ix_resident_station_name", "station_id", "deleted_at", "name", "id", "py_full"),
         Index("ix_resident_station_py_initials", "station_id", "deleted_at", "py_initials"),
         Index("ix_resident_station_py_full", "station_id", "deleted_at", "py_full"),
         Index("ix_resident_station_py_alt", "station_id", "deleted_at", "py_initials_alt"),
@@ -36,8 +36,8 @@ class Resident(IdMixin, StationScopedMixin, TimestampMixin, VersionedMixin, Soft
         Index("ix_resident_station_birth", "station_id", "deleted_at", "birth_date", "id"),
         Index("ix_resident_station_updated", "station_id", "deleted_at", "updated_at", "id"),
         # A community's or grid's residents in name order (filtered lists, sort by community).
-        Index("ix_resident_community", "community_id", "deleted_at", "name", "id"),
-        Index("ix_resident_grid", "grid_id", "deleted_at", "name", "id"),
+        Index("ix_resident_community", "community_id", "deleted_at", "name", "id", "py_full"),
+        Index("ix_resident_grid", "grid_id", "deleted_at", "name", "id", "py_full"),
     )
 
     name: Mapped[str] = mapped_column(String(50))

