@@ -8,6 +8,7 @@ mergers (DOMAIN-RULES §6).
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -86,8 +87,11 @@ def check_digit(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character for the first 17 digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError(f"check_digit needs 17 ASCII digits, got {first17!r}")
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(int, first17), _WEIGHTS))
     return _CHECK_CHARS[total % 11]
+
+
+_SHAPE_18 = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def _is_digit(c: str) -> bool:
@@ -121,9 +125,11 @@ def _birth_date(number: str, label: str, today: date) -> date:
 
 def _check_18(number: str, label: str, today: date, *, converted: bool = False) -> IdInfo:
     """Validate an already cleaned 18-character number laid out as GB 11643."""
-    bad = next((c for c in number[:17] if not _is_digit(c)), None)
-    if bad is None and not (_is_digit(number[17]) or number[17] == "X"):
-        bad = number[17]
+    bad = None
+    if not _SHAPE_18.fullmatch(number):  # find the offending character for the message
+        bad = next((c for c in number[:17] if not _is_digit(c)), None)
+        if bad is None and not (_is_digit(number[17]) or number[17] == "X"):
+            bad = number[17]
     if bad is not None:
         if bad == "X":
             raise ValidationError(f"{label}只有最后一位可以是X。", field="id_number")

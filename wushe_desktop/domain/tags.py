@@ -7,6 +7,7 @@ category and grade, and 刚性支出困难家庭 excludes 低保/特困/低保�
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -292,7 +293,15 @@ _ITEM = re.compile(r"(?P<label>[^(（]+?)\s*(?:[(（](?P<detail>.*)[)）])?")
 
 
 def parse_tags_text(text: str) -> dict[str, str]:
-    """Inverse of ``tags_text`` for imports: labels separated by 、，,; with （detail）."""
+    """Inverse of ``tags_text`` for imports: labels separated by 、，,; with （detail）.
+
+    Rosters repeat the same few tag texts thousands of times, so parses are cached (a
+    ValidationError is raised again each time, it is not cached)."""
+    return dict(_parse_tags_text(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_tags_text(text: str) -> dict[str, str]:
     result: dict[str, str] = {}
     for item in _split_items(_nfkc(text).replace("(", "（").replace(")", "）")):
         match = _ITEM.fullmatch(item)

@@ -18,10 +18,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wushe_desktop.accounts.permissions import Action, Actor, Resource
+from wushe_desktop.domain.pinyin import preload_in_background
 from wushe_desktop.infra.db.engine import Database
 from wushe_desktop.infra.errors import PermissionDenied, WusheError
 from wushe_desktop.infra.excel import ERROR_COLUMN, RowError, SheetData, read_sheet
 from wushe_desktop.infra.excel import write_error_workbook as _write_error_workbook
+from wushe_desktop.infra.memory import paused_gc
 from wushe_desktop.infra.progress import CancelToken, Progress, no_progress, sub_progress
 from wushe_desktop.residents import excel_columns as cols
 from wushe_desktop.residents.import_plan import build_plan
@@ -131,39 +133,41 @@ def import_residents(
     if station_id is None:
         raise PermissionDenied("区级账户不属于任何站点，不能导入居民；请用站点账户登录后导入。")
     path = Path(path)
-    data = read_sheet(
-        path,
-        cols.resident_columns(),
-        aliases=cols.ALIASES,
-        progress=sub_progress(progress, 0.0, 0.2),
-        cancel=cancel,
-    )
-    opener = db.reader if dry_run else db.transaction
-    with opener() as session:
-        plan = build_plan(session, station_id, data, sub_progress(progress, 0.2, 0.55), cancel)
-        aborted = strict and bool(plan.errors)
-        report = ImportReport(
-            total=len(data.rows),
-            created=0 if aborted else len(plan.creates),
-            updated=0 if aborted else len(plan.updates),
-            unchanged=0 if aborted else plan.unchanged,
-            errors=plan.errors,
-            error_workbook=None,
-            dry_run=dry_run,
-            aborted=aborted,
+    with paused_gc():  # see infra/memory.py
+        preload_in_background()  # overlaps reading the sheet
+        data = read_sheet(
+            path,
+            cols.resident_columns(),
+            aliases=cols.ALIASES,
+            progress=sub_progress(progress, 0.0, 0.2),
+            cancel=cancel,
         )
-        report.error_workbook = _error_workbook(path, data, plan.errors, error_out, dry_run)
-        if not dry_run and not aborted and (plan.creates or plan.updates):
-            write_plan(
-                session,
-                actor=actor,
-                station_id=station_id,
-                source=path.name,
-                summary=report.summary(),
-                plan=plan,
-                progress=sub_progress(progress, 0.6, 1.0),
-                cancel=cancel,
+        opener = db.reader if dry_run else db.transaction
+        with opener() as session:
+            plan = build_plan(session, station_id, data, sub_progress(progress, 0.2, 0.55), cancel)
+            aborted = strict and bool(plan.errors)
+            report = ImportReport(
+                total=len(data.rows),
+                created=0 if aborted else len(plan.creates),
+                updated=0 if aborted else len(plan.updates),
+                unchanged=0 if aborted else plan.unchanged,
+                errors=plan.errors,
+                error_workbook=None,
+                dry_run=dry_run,
+                aborted=aborted,
             )
+            report.error_workbook = _error_workbook(path, data, plan.errors, error_out, dry_run)
+            if not dry_run and not aborted and (plan.creates or plan.updates):
+                write_plan(
+                    session,
+                    actor=actor,
+                    station_id=station_id,
+                    source=path.name,
+                    summary=report.summary(),
+                    plan=plan,
+                    progress=sub_progress(progress, 0.6, 1.0),
+                    cancel=cancel,
+                )
     progress(1.0, report.summary())
     return report
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from wushe_desktop.infra.db.base import Base, UtcDateTime
 
 Converter = Callable[[Any], Any]
+_UNSET = object()
 
 
 def _uuid(value: uuid.UUID | None) -> str | None:
@@ -78,10 +79,20 @@ def insert_tuples(
     converters = [_converter(table.columns[name].type) for name in columns]
     pairs = [(i, c) for i, c in enumerate(converters) if c is not None]
 
+    # Many rows carry the very same object (the station, the batch's timestamp): its last
+    # conversion is reused, which halves the cost of converting an import's rows.
+    last_in: list[object] = [_UNSET] * len(columns)
+    last_out: list[object] = [None] * len(columns)
+
     def plain(row: Sequence[Any]) -> list[Any]:
         values = list(row)
         for i, convert in pairs:
-            values[i] = convert(values[i])
+            value = values[i]
+            if value is last_in[i]:
+                values[i] = last_out[i]
+            else:
+                values[i] = last_out[i] = convert(value)
+                last_in[i] = value
         return values
 
     names = ", ".join(columns)
