@@ -176,8 +176,10 @@ def preview_rows(path: Path, limit: int = 20) -> tuple[list[str], list[list[obje
     """The header and the first ``limit`` data rows as the importer will read them.
 
     Raises the same ``ValidationError`` as the import for an unreadable file or a sheet
-    without the required columns, so the preview step already explains the problem.
+    without the required columns, so the preview step already explains the problem. Starts
+    loading pypinyin too: the import that usually follows then does not wait for it.
     """
+    preload_in_background()
     data = read_sheet(Path(path), cols.resident_columns(), aliases=cols.ALIASES)
     width = len(data.headers)
     rows = [
