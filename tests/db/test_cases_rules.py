@@ -95,6 +95,12 @@ def test_minor_case_is_marked_and_masked_for_others(db: Database, staff: Staff) 
         other = get_case(s, staff.coordinator, cid)
     assert own.is_minor and own.resident_name == "李小宝"
     assert other.is_minor and other.resident_name == "李**"
+    _serve(db, staff, cid, D0)
+    with db.reader() as s:  # the service-record list follows the case list's rule
+        theirs = rsearch.search(s, staff.coordinator, rsearch.ServiceRecordQuery()).rows
+        mine = rsearch.search(s, staff.worker, rsearch.ServiceRecordQuery()).rows
+    assert [(r.resident_name, r.content_hidden) for r in theirs] == [("李**", True)]
+    assert [r.resident_name for r in mine] == ["李小宝"]
     with db.reader() as s:
         found = csearch.search(
             s, staff.director, csearch.CaseQuery(minors_only=True, today=date(2025, 5, 1))

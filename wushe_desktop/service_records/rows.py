@@ -12,6 +12,8 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from wushe_desktop.accounts.permissions import Actor
+from wushe_desktop.domain.dates import age_on
+from wushe_desktop.domain.masking import mask_name
 from wushe_desktop.residents.models import Resident
 from wushe_desktop.residents.search_plan import hidden
 from wushe_desktop.service_records.models import ServiceRecord
@@ -62,6 +64,7 @@ ROW_COLUMNS = (
     Community.name.label("community_name"),
     ServiceRecord.resident_id,
     Resident.name.label("resident_name"),
+    Resident.birth_date.label("resident_birth_date"),
     ServiceRecord.participants,
     ServiceRecord.attendances,
     ServiceRecord.duration_minutes,
@@ -98,8 +101,20 @@ def row_select() -> Select[*tuple[Any, ...]]:
     return stmt
 
 
-def build_rows(session: Session, actor: Actor, results: Sequence[Any]) -> list[ServiceRecordRow]:
-    """Rows from ``row_select()`` results, content hidden where the actor may not read it."""
+def _shown_name(name: str | None, birth: date | None, concealed: bool, today: date) -> str:
+    """A minor's name stays whole only for those who may read the record's content (the
+    same rule as the case list): others see the surname and a mask (张*)."""
+    if concealed and birth is not None and birth <= today and age_on(birth, today) < 18:
+        return mask_name(name)
+    return name or ""
+
+
+def build_rows(
+    session: Session, actor: Actor, results: Sequence[Any], *, today: date | None = None
+) -> list[ServiceRecordRow]:
+    """Rows from ``row_select()`` results, content hidden where the actor may not read it
+    (and then a minor's name masked too)."""
+    today = today or date.today()
     hidden = hidden_sources(session, actor, ((r.source_type, r.source_id) for r in results))
     rows = []
     for r in results:
@@ -114,7 +129,7 @@ def build_rows(session: Session, actor: Actor, results: Sequence[Any]) -> list[S
                 community_id=r.community_id,
                 community_name=r.community_name or "",
                 resident_id=r.resident_id,
-                resident_name=r.resident_name or "",
+                resident_name=_shown_name(r.resident_name, r.resident_birth_date, concealed, today),
                 participants=r.participants,
                 attendances=r.attendances,
                 duration_minutes=r.duration_minutes,
