@@ -217,6 +217,72 @@ def test_records_and_expiry_warnings(db: Database, director: Actor) -> None:
     ]
 
 
+def test_records_are_edited_in_place_with_an_audited_diff(db: Database, station: Station) -> None:
+    director = make_actor(station, Role.DIRECTOR, "zhanzhang")
+    supervisor = make_actor(station, Role.SUPERVISOR, "dudao")
+    v = add_volunteer(db, director, "孙八")
+    with db.transaction() as s:
+        t = records.add_training(
+            s, director, v, course="急救培训", trained_on=date(2025, 5, 1), minutes=240
+        ).id
+        q = records.add_qualification(s, director, v, kind="急救证").id
+        star = records.add_star(
+            s, director, v, level=1, awarded_on=date(2025, 6, 1), body="清河街道"
+        ).id
+    with db.transaction() as s:
+        records.update_training(
+            s, director, t, course="应急救护培训", trained_on=date(2025, 5, 2), minutes=240
+        )
+        records.update_qualification(
+            s, director, q, kind="急救证", number="JJ-001", valid_until=date(2027, 1, 1)
+        )
+        records.update_star(
+            s, director, star, level=2, awarded_on=date(2025, 6, 1), body="清河街道"
+        )
+        records.update_star(
+            s, director, star, level=2, awarded_on=date(2025, 6, 1), body="清河街道"
+        )
+        with pytest.raises(ValidationError, match="有效期早于取得日期"):
+            records.update_qualification(
+                s,
+                director,
+                q,
+                kind="急救证",
+                obtained_on=date(2026, 1, 1),
+                valid_until=date(2025, 1, 1),
+            )
+    with db.transaction() as s, pytest.raises(PermissionDenied):
+        records.update_award(s, supervisor, t, name="x", awarded_on=date(2025, 1, 1))
+    with db.reader() as s:
+        got = records.list_records(s, director, v)
+        entries = (
+            s.query(AuditEntry)
+            .filter(AuditEntry.record_id == str(v), AuditEntry.action == "修改")
+            .order_by(AuditEntry.at, AuditEntry.id)
+            .all()
+        )
+    assert [(x.course, x.trained_on) for x in got.trainings] == [("应急救护培训", date(2025, 5, 2))]
+    assert (got.qualifications[0].number, got.qualifications[0].valid_until) == (
+        "JJ-001",
+        date(2027, 1, 1),
+    )
+    assert got.stars[0].level == 2
+    assert len(entries) == 3  # the unchanged second star save writes nothing
+    import json
+
+    training = json.loads(entries[0].changes)
+    assert training == {
+        "培训名称": ["急救培训", "应急救护培训"],
+        "培训日期": ["2025-05-01", "2025-05-02"],
+    }
+    assert entries[0].detail.startswith("修改培训：应急救护培训")
+    with db.transaction() as s:
+        records.remove_record(s, director, "training", t)
+    with db.reader() as s:
+        removed = s.query(AuditEntry).filter(AuditEntry.action == "删除").one()
+    assert removed.detail == "删除培训：应急救护培训（2025-05-02）"
+
+
 def test_availability_text_round_trip() -> None:
     from wushe_desktop.volunteers.availability import ALL_SLOTS, availability_text
 

@@ -21,6 +21,7 @@ from wushe_desktop.infra.db.engine import Database
 from wushe_desktop.ui.context import AppContext
 from wushe_desktop.ui.dialogs.team_edit import MemberPickerDialog, TeamEditDialog, TeamsDialog
 from wushe_desktop.ui.dialogs.volunteer_records import (
+    RECORD_KINDS,
     AwardDialog,
     QualificationDialog,
     StarDialog,
@@ -183,6 +184,75 @@ def test_records_of_a_volunteer_end_to_end(
     assert any("删除这条记录" in t for t in boxes.texts("question"))
     with db.transaction() as s:
         assert list_records(s, ctx.actor, vid).awards == []
+
+
+def test_records_are_edited_from_their_forms_prefilled(
+    qtbot: QtBot, ctx: AppContext, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wushe_desktop.volunteers import records
+
+    vid = _volunteer(db, ctx, "吴丽华", 32)
+    with db.transaction() as s:
+        records.add_training(
+            s, ctx.actor, vid, course="急救培训", trained_on=date(2026, 3, 5), minutes=150
+        )
+        records.add_qualification(
+            s, ctx.actor, vid, kind="急救证", number="A-1", valid_until=date(2027, 1, 1)
+        )
+        records.add_star(s, ctx.actor, vid, level=1, awarded_on=date(2026, 6, 1), body="清河街道")
+    dialog = VolunteerRecordsDialog(ctx, vid, "吴丽华")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_idle(qtbot, ctx.executor)
+    qtbot.waitUntil(lambda: dialog.lists["training"].count() == 1, timeout=30_000)
+    seen: dict[str, Any] = {}
+
+    def training(d: TrainingDialog) -> None:
+        seen["training"] = (d.windowTitle(), d.course.text(), d.hours.value(), d.minutes.value())
+        d.course.clear()
+        type_text(qtbot, d.course, "应急救护培训")
+
+    def qualification(d: QualificationDialog) -> None:
+        seen["qualification"] = (d.number.text(), d.has_expiry.isChecked(), d.valid_until.date())
+        d.has_expiry.setChecked(False)  # now 长期有效
+
+    def star(d: StarDialog) -> None:
+        qtbot.waitUntil(lambda: "已审核服务" in d.hint.text(), timeout=30_000)
+        seen["star"] = (d.level.currentData(), d.body.text())  # not replaced by the hint
+        d.level.setCurrentIndex(d.level.findData(3))
+
+    monkeypatch.setattr(
+        dialog,
+        "exec_dialog",
+        _form_runner(
+            qtbot, {TrainingDialog: training, QualificationDialog: qualification, StarDialog: star}
+        ),
+    )
+    for kind in ("training", "qualification", "star"):
+        dialog.tabs.setCurrentIndex([k for k, _t in RECORD_KINDS].index(kind))
+        listing = dialog.lists[kind]
+        assert not dialog.edit_buttons[kind].isEnabled()
+        listing.setCurrentRow(0)
+        before = listing.item(0).text()
+        if kind == "training":  # a double-click (activation) opens the form too
+            listing.itemActivated.emit(listing.item(0))
+        else:
+            dialog.edit_buttons[kind].click()
+        qtbot.waitUntil(
+            lambda: listing.count() == 1 and listing.item(0).text() != before,  # noqa: B023
+            timeout=30_000,
+        )
+    assert seen == {
+        "training": ("修改培训记录", "急救培训", 2, 30),
+        "qualification": ("A-1", True, QDate(2027, 1, 1)),
+        "star": (1, "清河街道"),
+    }
+    with db.reader() as s:
+        r = list_records(s, ctx.actor, vid)
+    assert [(t.course, t.minutes) for t in r.trainings] == [("应急救护培训", 150)]
+    assert [(q.number, q.valid_until) for q in r.qualifications] == [("A-1", None)]
+    assert [x.level for x in r.stars] == [3]
+    assert "长期有效" in dialog.lists["qualification"].item(0).text()
 
 
 def test_teams_end_to_end(

@@ -31,7 +31,7 @@ from wushe_desktop.accounts.permissions import Action, Actor, Resource
 from wushe_desktop.scheduling.timefmt import hours_text
 from wushe_desktop.ui import errors, msgbox
 from wushe_desktop.ui.context import AppContext
-from wushe_desktop.ui.dialogs.community_widgets import date_edit, date_of
+from wushe_desktop.ui.dialogs.community_widgets import date_edit, date_of, set_date
 from wushe_desktop.ui.widgets.form_dialog import FormDialog
 from wushe_desktop.ui.workers import DbExecutor
 from wushe_desktop.volunteers.constants import STAR_LABELS
@@ -106,7 +106,8 @@ def load_record_lines(session: Session, actor: Actor, volunteer_id: uuid.UUID) -
 
 
 class _RecordForm(FormDialog):
-    """Common part: the volunteer the record is for, and a title naming them."""
+    """Common part: the volunteer the record is for; with ``record`` (an id and its values
+    from ``records.record_values``) the form edits that record instead of adding one."""
 
     def __init__(
         self,
@@ -114,10 +115,17 @@ class _RecordForm(FormDialog):
         actor: Actor,
         volunteer_id: uuid.UUID,
         parent: QWidget | None = None,
+        *,
+        record: tuple[uuid.UUID, dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(executor, "", parent)
         self.actor = actor
         self.volunteer_id = volunteer_id
+        self.record_id = record[0] if record else None
+        self.values: dict[str, Any] = record[1] if record else {}
+
+    def titled(self, adding: str, editing: str) -> None:
+        self.setWindowTitle(self.tr(editing) if self.record_id else self.tr(adding))
 
 
 def _line(placeholder: str = "") -> QLineEdit:
@@ -142,12 +150,16 @@ class UnavailableDialog(_RecordForm):
         actor: Actor,
         volunteer_id: uuid.UUID,
         parent: QWidget | None = None,
+        *,
+        record: tuple[uuid.UUID, dict[str, Any]] | None = None,
     ) -> None:
-        super().__init__(executor, actor, volunteer_id, parent)
-        self.setWindowTitle(self.tr("登记不可服务日期"))
-        self.starts_on = date_edit()
-        self.ends_on = date_edit()
+        super().__init__(executor, actor, volunteer_id, parent, record=record)
+        self.titled("登记不可服务日期", "修改不可服务日期")
+        v = self.values
+        self.starts_on = date_edit(v.get("starts_on"))
+        self.ends_on = date_edit(v.get("ends_on"))
         self.reason = _line(self.tr("如：外出探亲、住院"))
+        self.reason.setText(v.get("reason", ""))
         self.form.addRow(self.tr("开始日期"), self.starts_on)
         self.form.addRow(self.tr("结束日期"), self.ends_on)
         self.form.addRow(self.tr("原因"), self.reason)
@@ -163,8 +175,17 @@ class UnavailableDialog(_RecordForm):
         return _length(self.reason.text(), 100, "原因")
 
     def save(self, session: Session) -> object:
-        from wushe_desktop.volunteers.records import add_unavailable
+        from wushe_desktop.volunteers.records import add_unavailable, update_unavailable
 
+        if self.record_id is not None:
+            return update_unavailable(
+                session,
+                self.actor,
+                self.record_id,
+                date_of(self.starts_on),
+                date_of(self.ends_on),
+                reason=self.reason.text(),
+            ).id
         row = add_unavailable(
             session,
             self.actor,
@@ -183,9 +204,11 @@ class TrainingDialog(_RecordForm):
         actor: Actor,
         volunteer_id: uuid.UUID,
         parent: QWidget | None = None,
+        *,
+        record: tuple[uuid.UUID, dict[str, Any]] | None = None,
     ) -> None:
-        super().__init__(executor, actor, volunteer_id, parent)
-        self.setWindowTitle(self.tr("登记培训记录"))
+        super().__init__(executor, actor, volunteer_id, parent, record=record)
+        self.titled("登记培训记录", "修改培训记录")
         self.course = _line(self.tr("如：应急救护培训"))
         self.trained_on = date_edit()
         self.hours = QSpinBox()
@@ -206,6 +229,15 @@ class TrainingDialog(_RecordForm):
         self.form.addRow(self.tr("举办单位"), self.organiser)
         self.form.addRow(self.tr("主要内容"), self.content)
         self.form.addRow(self.tr("培训证书"), self.certificate)
+        if self.values:
+            v = self.values
+            self.course.setText(v["course"])
+            set_date(self.trained_on, v["trained_on"])
+            self.hours.setValue(v["minutes"] // 60)
+            self.minutes.setValue(v["minutes"] % 60)
+            self.organiser.setText(v["organiser"])
+            self.content.setText(v["content"])
+            self.certificate.setText(v["certificate"])
         for name, w in (
             ("培训名称", self.course),
             ("举办单位", self.organiser),
@@ -224,19 +256,19 @@ class TrainingDialog(_RecordForm):
         )
 
     def save(self, session: Session) -> object:
-        from wushe_desktop.volunteers.records import add_training
+        from wushe_desktop.volunteers.records import add_training, update_training
 
-        return add_training(
-            session,
-            self.actor,
-            self.volunteer_id,
-            course=self.course.text(),
-            trained_on=date_of(self.trained_on),
-            minutes=self.hours.value() * 60 + self.minutes.value(),
-            content=self.content.text(),
-            organiser=self.organiser.text(),
-            certificate=self.certificate.text(),
-        ).id
+        values: dict[str, Any] = {
+            "course": self.course.text(),
+            "trained_on": date_of(self.trained_on),
+            "minutes": self.hours.value() * 60 + self.minutes.value(),
+            "content": self.content.text(),
+            "organiser": self.organiser.text(),
+            "certificate": self.certificate.text(),
+        }
+        if self.record_id is not None:
+            return update_training(session, self.actor, self.record_id, **values).id
+        return add_training(session, self.actor, self.volunteer_id, **values).id
 
 
 class AwardDialog(_RecordForm):
@@ -246,12 +278,17 @@ class AwardDialog(_RecordForm):
         actor: Actor,
         volunteer_id: uuid.UUID,
         parent: QWidget | None = None,
+        *,
+        record: tuple[uuid.UUID, dict[str, Any]] | None = None,
     ) -> None:
-        super().__init__(executor, actor, volunteer_id, parent)
-        self.setWindowTitle(self.tr("登记表彰奖励"))
+        super().__init__(executor, actor, volunteer_id, parent, record=record)
+        self.titled("登记表彰奖励", "修改表彰奖励")
+        v = self.values
         self.name = _line(self.tr("如：优秀志愿者"))
-        self.awarded_on = date_edit()
+        self.name.setText(v.get("name", ""))
+        self.awarded_on = date_edit(v.get("awarded_on"))
         self.body = _line(self.tr("如：清江浦区文明办"))
+        self.body.setText(v.get("body", ""))
         self.form.addRow(self.tr("表彰名称 *"), self.name)
         self.form.addRow(self.tr("表彰日期"), self.awarded_on)
         self.form.addRow(self.tr("授予单位"), self.body)
@@ -265,16 +302,16 @@ class AwardDialog(_RecordForm):
         )
 
     def save(self, session: Session) -> object:
-        from wushe_desktop.volunteers.records import add_award
+        from wushe_desktop.volunteers.records import add_award, update_award
 
-        return add_award(
-            session,
-            self.actor,
-            self.volunteer_id,
-            name=self.name.text(),
-            awarded_on=date_of(self.awarded_on),
-            body=self.body.text(),
-        ).id
+        values: dict[str, Any] = {
+            "name": self.name.text(),
+            "awarded_on": date_of(self.awarded_on),
+            "body": self.body.text(),
+        }
+        if self.record_id is not None:
+            return update_award(session, self.actor, self.record_id, **values).id
+        return add_award(session, self.actor, self.volunteer_id, **values).id
 
 
 class StarDialog(_RecordForm):
@@ -287,9 +324,11 @@ class StarDialog(_RecordForm):
         actor: Actor,
         volunteer_id: uuid.UUID,
         parent: QWidget | None = None,
+        *,
+        record: tuple[uuid.UUID, dict[str, Any]] | None = None,
     ) -> None:
-        super().__init__(executor, actor, volunteer_id, parent)
-        self.setWindowTitle(self.tr("记录星级评定"))
+        super().__init__(executor, actor, volunteer_id, parent, record=record)
+        self.titled("记录星级评定", "修改星级评定")
         self.level = QComboBox()
         for level, label in STAR_LABELS.items():
             self.level.addItem(self.tr("%s志愿者") % label, level)
@@ -304,6 +343,13 @@ class StarDialog(_RecordForm):
         self.form.addRow(self.tr("评定单位 *"), self.body)
         self.form.addRow(self.tr("依据服务时长"), self.basis_hours)
         self.form.addRow(self.tr("说明"), self.notes)
+        if self.values:
+            v = self.values
+            self.level.setCurrentIndex(self.level.findData(v["level"]))
+            set_date(self.awarded_on, v["awarded_on"])
+            self.body.setText(v["body"])
+            self.basis_hours.setValue(v["basis_minutes"] // 60)
+            self.notes.setText(v["notes"])
         self.hint = QLabel()
         self.hint.setStyleSheet("color: #666;")
         self.hint.setWordWrap(True)
@@ -330,6 +376,8 @@ class StarDialog(_RecordForm):
                 self.tr("已审核服务 %s 小时，%s；已记录的最高星级：%s。")
                 % (hours_text(totals.total_minutes), reach, got)
             )
+            if self.record_id is not None:
+                return  # editing: keep what was recorded
             if self.basis_hours.value() == 0:
                 self.basis_hours.setValue(hours)
             if totals.eligible_star in STAR_LABELS and not self._touched:
@@ -343,18 +391,18 @@ class StarDialog(_RecordForm):
         )
 
     def save(self, session: Session) -> object:
-        from wushe_desktop.volunteers.records import add_star
+        from wushe_desktop.volunteers.records import add_star, update_star
 
-        return add_star(
-            session,
-            self.actor,
-            self.volunteer_id,
-            level=int(self.level.currentData()),
-            awarded_on=date_of(self.awarded_on),
-            body=self.body.text(),
-            basis_minutes=self.basis_hours.value() * 60,
-            notes=self.notes.text(),
-        ).id
+        values: dict[str, Any] = {
+            "level": int(self.level.currentData()),
+            "awarded_on": date_of(self.awarded_on),
+            "body": self.body.text(),
+            "basis_minutes": self.basis_hours.value() * 60,
+            "notes": self.notes.text(),
+        }
+        if self.record_id is not None:
+            return update_star(session, self.actor, self.record_id, **values).id
+        return add_star(session, self.actor, self.volunteer_id, **values).id
 
 
 class QualificationDialog(_RecordForm):
@@ -364,9 +412,11 @@ class QualificationDialog(_RecordForm):
         actor: Actor,
         volunteer_id: uuid.UUID,
         parent: QWidget | None = None,
+        *,
+        record: tuple[uuid.UUID, dict[str, Any]] | None = None,
     ) -> None:
-        super().__init__(executor, actor, volunteer_id, parent)
-        self.setWindowTitle(self.tr("登记岗位资格"))
+        super().__init__(executor, actor, volunteer_id, parent, record=record)
+        self.titled("登记岗位资格", "修改岗位资格")
         self.kind = QComboBox()
         self.kind.setEditable(True)
         self.kind.addItems(["", "急救证", "健康证", "驾驶证", "心理咨询师", "社会工作者职业资格"])
@@ -381,6 +431,18 @@ class QualificationDialog(_RecordForm):
         self.form.addRow(self.tr("证书编号"), self.number)
         self.form.addRow(self.has_obtained, self.obtained_on)
         self.form.addRow(self.has_expiry, self.valid_until)
+        if self.values:
+            v = self.values
+            self.kind.setCurrentText(v["kind"])
+            self.number.setText(v["number"])
+            self.has_obtained.setChecked(v["obtained_on"] is not None)
+            self.obtained_on.setEnabled(v["obtained_on"] is not None)
+            if v["obtained_on"] is not None:
+                set_date(self.obtained_on, v["obtained_on"])
+            self.has_expiry.setChecked(v["valid_until"] is not None)
+            self.valid_until.setEnabled(v["valid_until"] is not None)
+            if v["valid_until"] is not None:
+                set_date(self.valid_until, v["valid_until"])
         line = self.kind.lineEdit()
         assert line is not None
         line.textChanged.connect(self._changed)
@@ -410,17 +472,17 @@ class QualificationDialog(_RecordForm):
         )
 
     def save(self, session: Session) -> object:
-        from wushe_desktop.volunteers.records import add_qualification
+        from wushe_desktop.volunteers.records import add_qualification, update_qualification
 
-        return add_qualification(
-            session,
-            self.actor,
-            self.volunteer_id,
-            kind=self.kind.currentText(),
-            number=self.number.text(),
-            obtained_on=self.obtained(),
-            valid_until=self.until(),
-        ).id
+        values: dict[str, Any] = {
+            "kind": self.kind.currentText(),
+            "number": self.number.text(),
+            "obtained_on": self.obtained(),
+            "valid_until": self.until(),
+        }
+        if self.record_id is not None:
+            return update_qualification(session, self.actor, self.record_id, **values).id
+        return add_qualification(session, self.actor, self.volunteer_id, **values).id
 
 
 _FORMS: dict[str, type[_RecordForm]] = {
@@ -433,7 +495,8 @@ _FORMS: dict[str, type[_RecordForm]] = {
 
 
 class VolunteerRecordsDialog(QDialog):
-    """All five record blocks of one volunteer, with 添加…/删除 on each tab."""
+    """All five record blocks of one volunteer, with 添加…/修改…/删除 on each tab (a
+    double-click or Enter on a record opens it for editing too)."""
 
     def __init__(
         self, ctx: AppContext, volunteer_id: uuid.UUID, name: str, parent: QWidget | None = None
@@ -449,6 +512,7 @@ class VolunteerRecordsDialog(QDialog):
         self.lists: dict[str, QListWidget] = {}
         self.add_buttons: dict[str, QPushButton] = {}
         self.remove_buttons: dict[str, QPushButton] = {}
+        self.edit_buttons: dict[str, QPushButton] = {}
         can_edit = ctx.can(Resource.VOLUNTEER, Action.UPDATE)
         for kind, title in RECORD_KINDS:
             page = QWidget()
@@ -456,15 +520,22 @@ class VolunteerRecordsDialog(QDialog):
             listing = QListWidget()
             bar = QHBoxLayout()
             add = QPushButton(self.tr("添加…"))
+            edit = QPushButton(self.tr("修改…"))
             remove = QPushButton(self.tr("删除"))
             add.setEnabled(can_edit)
+            edit.setEnabled(False)
             remove.setEnabled(False)
             add.clicked.connect(lambda _c=False, k=kind: self.add(k))
+            edit.clicked.connect(lambda _c=False, k=kind: self.edit(k))
             remove.clicked.connect(lambda _c=False, k=kind: self.remove(k))
-            listing.currentRowChanged.connect(
-                lambda row, b=remove: b.setEnabled(row >= 0 and can_edit)
-            )
+            if can_edit:
+                listing.itemActivated.connect(lambda _item, k=kind: self.edit(k))
+            for button in (edit, remove):
+                listing.currentRowChanged.connect(
+                    lambda row, b=button: b.setEnabled(row >= 0 and can_edit)
+                )
             bar.addWidget(add)
+            bar.addWidget(edit)
             bar.addWidget(remove)
             bar.addStretch(1)
             box.addWidget(listing, 1)
@@ -472,6 +543,7 @@ class VolunteerRecordsDialog(QDialog):
             self.lists[kind] = listing
             self.add_buttons[kind] = add
             self.remove_buttons[kind] = remove
+            self.edit_buttons[kind] = edit
             self.tabs.addTab(page, self.tr(title))
         layout.addWidget(self.tabs, 1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -504,12 +576,39 @@ class VolunteerRecordsDialog(QDialog):
                     item.setForeground(Qt.GlobalColor.darkRed)
                 listing.addItem(item)
             self.remove_buttons[kind].setEnabled(False)
+            self.edit_buttons[kind].setEnabled(False)
 
     def add(self, kind: str) -> None:
         dialog = _FORMS[kind](self.ctx.executor, self.ctx.actor, self.volunteer_id, self)
         if self.exec_dialog(dialog) and dialog.result_value is not None:
             self.changed = True
             self.refresh()
+
+    def edit(self, kind: str) -> None:
+        """Load the selected record's values on the DB thread, then open its form."""
+        from wushe_desktop.volunteers.records import record_values
+
+        item = self.lists[kind].currentItem()
+        if item is None:
+            return
+        record_id: Any = item.data(Qt.ItemDataRole.UserRole)
+        actor = self.ctx.actor
+
+        def opened(values: object) -> None:
+            assert isinstance(values, dict)
+            dialog = _FORMS[kind](
+                self.ctx.executor, actor, self.volunteer_id, self, record=(record_id, values)
+            )
+            if self.exec_dialog(dialog) and dialog.result_value is not None:
+                self.changed = True
+                self.refresh()
+
+        self.ctx.executor.query(
+            lambda s: record_values(s, actor, kind, record_id),
+            opened,
+            lambda exc: errors.show_error(self, exc),
+            parent=self,
+        )
 
     def remove(self, kind: str) -> None:
         from wushe_desktop.volunteers.records import remove_record
