@@ -223,6 +223,11 @@ class _Cache:
         return found
 
 
+#: Entries the codec's moment cache holds before it starts over. Check-in times repeat within
+#: a shift, creation times never do; an unbounded cache grew by ~100 MB at the large scale.
+_CODEC_CACHE = 20_000
+
+
 class _Codec:
     """Values as the driver takes them. SQLite gets SQLAlchemy's storage form directly (UUID
     hex, ISO dates, naive-UTC datetime text): SQLAlchemy's per-value bind processing costs
@@ -241,6 +246,8 @@ class _Codec:
             return value
         text = self._moments.get(value)
         if text is None:
+            if len(self._moments) >= _CODEC_CACHE:
+                self._moments.clear()  # most moments are unique: keep the cache small
             text = self._moments[value] = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         return text
 
