@@ -3,6 +3,7 @@ session with attendance), record an activity with named participants; checks as 
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -204,6 +205,39 @@ def test_run_a_group_with_a_session(
         .where(ServiceRecord.source_id == sid, ServiceRecord.deleted_at.is_(None))
     )
     assert _count(db, records) == 2
+
+    # Delete the session (confirmed), then bring it back from 已删除的节次.
+    monkeypatch.setattr("wushe_desktop.ui.msgbox.question", lambda *_a, **_k: True)
+    tab.session_table.selectRow(0)
+    with qtbot.waitSignal(tab.detail_loaded, timeout=30_000):
+        tab.delete_session_button.click()
+    qtbot.waitUntil(lambda: tab.session_model.rowCount() == 0, timeout=30_000)
+    assert _count(db, records) == 0
+    assert tab.session_bin_button.isEnabled()
+    from wushe_desktop.ui.dialogs.group_sessions_bin import DeletedSessionsDialog
+
+    def show_for(_cls: Any, ctx: AppContext, gid: uuid.UUID, name: str, parent: Any) -> int:
+        dialog = DeletedSessionsDialog(ctx, gid, name, parent)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=30_000)
+        if os.environ.get("WUSHE_GRAB"):  # screenshots for review
+            dialog.grab().save(os.path.join(os.environ["WUSHE_GRAB"], "DeletedSessions.png"))
+        assert "测试互助小组" in dialog.windowTitle()
+        assert not dialog.restore_button.isEnabled()
+        dialog.table.selectRow(0)
+        assert dialog.restore_button.isEnabled()
+        dialog.restore_button.click()
+        qtbot.waitUntil(lambda: dialog.restored == 1, timeout=30_000)
+        qtbot.waitUntil(lambda: dialog.model.rowCount() == 0, timeout=30_000)
+        assert "没有已删除的节次" in dialog.hint.text()
+        return dialog.restored
+
+    monkeypatch.setattr(DeletedSessionsDialog, "show_for", classmethod(show_for))
+    with qtbot.waitSignal(tab.detail_loaded, timeout=30_000):
+        tab.session_bin_button.click()
+    qtbot.waitUntil(lambda: tab.session_model.rowCount() == 1, timeout=30_000)
+    assert _count(db, records) == 2  # the attendees' service records came back too
 
 
 def test_record_an_activity_with_named_participants(

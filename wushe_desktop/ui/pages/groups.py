@@ -163,9 +163,14 @@ class GroupsTab(QWidget):
         self.add_session_button = QPushButton(self.tr("新增一节"))
         self.edit_session_button = QPushButton(self.tr("修改"))
         self.delete_session_button = QPushButton(self.tr("删除"))
+        self.session_bin_button = QPushButton(self.tr("已删除的节次…"))
+        self.session_bin_button.setToolTip(self.tr("查看并恢复这个小组已删除的节次"))
         layout.addLayout(
             _button_row(
-                self.add_session_button, self.edit_session_button, self.delete_session_button
+                self.add_session_button,
+                self.edit_session_button,
+                self.delete_session_button,
+                self.session_bin_button,
             )
         )
         self.session_model: ListTableModel[Any] = ListTableModel(SESSION_COLUMNS)
@@ -178,6 +183,7 @@ class GroupsTab(QWidget):
         self.edit_session_button.clicked.connect(self.edit_session)
         self.session_table.doubleClicked.connect(lambda _i: self.edit_session())
         self.delete_session_button.clicked.connect(self.delete_session)
+        self.session_bin_button.clicked.connect(self.session_bin)
         self.session_table.selectionModel().selectionChanged.connect(
             lambda *_a: self._update_buttons()
         )
@@ -307,6 +313,7 @@ class GroupsTab(QWidget):
         self.delete_session_button.setEnabled(
             live and session is not None and can(Resource.SERVICE, Action.DELETE)
         )
+        self.session_bin_button.setEnabled(live)
 
     # -- group actions -----------------------------------------------------------------------
     def set_recycle(self, on: bool) -> None:
@@ -474,6 +481,16 @@ class GroupsTab(QWidget):
             lambda _r: self.refresh(select=group.id),
             parent=self,
         )
+
+    def session_bin(self) -> None:
+        """The group's deleted sessions, to restore one (refreshes when any came back)."""
+        from wushe_desktop.ui.dialogs.group_sessions_bin import DeletedSessionsDialog
+
+        group = self.current()
+        if group is None:
+            return
+        if DeletedSessionsDialog.show_for(self.ctx, group.id, group.name, self):
+            self.refresh(select=group.id)
 
     def save_state(self, settings: UiSettings) -> None:
         settings.save_splitter("groups", self.splitter)
