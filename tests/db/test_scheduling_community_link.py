@@ -76,3 +76,50 @@ def test_linked_shifts_name_the_volunteers_with_approved_minutes(
     with db.transaction() as s:
         found = volunteers_for_community_activity(s, director, community)
     assert [(r.name, r.shifts, r.minutes) for r in found] == [("张三", 1, 120), ("李四", 1, 0)]
+
+
+def test_an_existing_activity_is_relinked_audited_and_checked(
+    db: Database, director: Actor
+) -> None:
+    import json
+
+    import pytest
+    from sqlalchemy import select
+
+    from wushe_desktop.audit.models import AuditEntry
+    from wushe_desktop.infra.errors import ValidationError
+    from wushe_desktop.scheduling.shifts import ActivityInput, get_activity, update_activity
+
+    with db.transaction() as s:
+        community = create_community_activity(
+            s,
+            director,
+            CommunityActivityInput(
+                title="重阳敬老", activity_type="节日慰问", held_on=SAT, participants=25
+            ),
+        ).id
+    act = make_activity(db, director, "敬老志愿服务")
+    with db.transaction() as s:
+        row = get_activity(s, director, act)
+        assert (row.source_kind, row.source_id) == ("", "")
+        data = ActivityInput(
+            title=row.title,
+            starts_on=row.starts_on,
+            source_kind=SOURCE_KIND,
+            source_id=str(community),
+        )
+        linked = update_activity(s, director, act, data, expected_version=row.version)
+    assert (linked.source_kind, linked.source_id) == (SOURCE_KIND, str(community))
+    with db.reader() as s:
+        entry = s.scalars(
+            select(AuditEntry).where(AuditEntry.record_id == str(act), AuditEntry.action == "修改")
+        ).one()
+    assert json.loads(entry.changes)["linked_activity"] == ["", "2026-03-14 重阳敬老"]
+    for bad in ("not-a-uuid", "01a2126617047f27afde5cd2fb2acfb3"):
+        with db.transaction() as s, pytest.raises(ValidationError, match="关联的社区活动不存在"):
+            update_activity(
+                s,
+                director,
+                act,
+                ActivityInput(title="敬老志愿服务", source_kind=SOURCE_KIND, source_id=bad),
+            )

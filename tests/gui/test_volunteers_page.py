@@ -365,3 +365,64 @@ def test_new_shift_links_a_community_activity(
     acts.table.selectRow(0)
     qtbot.waitUntil(lambda: "参与志愿者" in acts.detail.text(), timeout=30_000)
     assert "周志愿（1.5 小时）" in acts.detail.text()
+
+
+def test_edit_an_activity_and_link_it_to_a_community_activity(
+    qtbot: QtBot,
+    page: VolunteersPage,
+    ctx: AppContext,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    from wushe_desktop.activities.service import create_activity as create_community_activity
+    from wushe_desktop.activities.validation import ActivityInput as CommunityActivityInput
+    from wushe_desktop.scheduling.shifts import get_activity
+    from wushe_desktop.ui.dialogs.volunteer_activity_edit import VolunteerActivityDialog
+
+    shift = _shift(db, ctx)
+    with db.transaction() as s:
+        community = create_community_activity(
+            s,
+            ctx.actor,
+            CommunityActivityInput(
+                title="重阳敬老", activity_type="节日慰问", held_on=TODAY, participants=25
+            ),
+        ).id
+    tab = page.shifts
+    tab.refresh()
+    qtbot.waitUntil(lambda: bool(tab.shifts), timeout=30_000)
+    assert not tab.buttons["编辑活动…"].isEnabled()  # nothing chosen yet
+    tab.select_shift(shift)
+    qtbot.waitUntil(tab.buttons["编辑活动…"].isEnabled, timeout=30_000)
+    if os.environ.get("WUSHE_GRAB"):
+        page.resize(1366, 768)
+        page.tabs.setCurrentWidget(tab)
+        page.grab().save(os.path.join(os.environ["WUSHE_GRAB"], "ShiftsTab-1366.png"))
+    seen: dict[str, Any] = {}
+
+    def fill(dlg: VolunteerActivityDialog) -> None:
+        if os.environ.get("WUSHE_GRAB"):
+            dlg.grab().save(os.path.join(os.environ["WUSHE_GRAB"], "VolunteerActivityDialog.png"))
+        seen["title"] = dlg.edits["title"].text()
+        seen["content"] = dlg.content.toPlainText()
+        seen["linked"] = [dlg.linked.itemText(i) for i in range(dlg.linked.count())]
+        dlg.edits["title"].clear()
+        dlg.check()
+        assert not dlg.ok_button.isEnabled() and "活动名称" in dlg.problem()
+        type_text(qtbot, dlg.edits["title"], "重阳敬老志愿服务")
+        dlg.linked.setCurrentIndex(dlg.linked.findData(str(community)))
+
+    drive(monkeypatch, qtbot, VolunteerActivityDialog, fill)
+    tab.buttons["编辑活动…"].click()
+    qtbot.waitUntil(lambda: "已保存活动" in tab.message.text(), timeout=30_000)
+    assert seen == {
+        "title": "助老服务日",
+        "content": "陪伴老人",
+        "linked": ["（不关联）", f"{TODAY.isoformat()} 重阳敬老"],
+    }
+    with db.reader() as s:
+        activity = get_activity(s, ctx.actor, tab.current_shift.activity_id)
+    assert activity.title == "重阳敬老志愿服务"
+    assert (activity.source_kind, activity.source_id) == ("community_activity", str(community))

@@ -80,6 +80,14 @@ FIELD_LABELS = {
     "method": "同意方式",
     "given_on": "同意日期",
     "withdrawn_on": "撤回日期",
+    "title": "名称/标题",
+    "content": "内容",
+    "organiser": "组织单位",
+    "person_in_charge": "负责人",
+    "place": "地点",
+    "starts_on": "开始日期",
+    "what_to_bring": "需携带物品",
+    "linked_activity": "关联社区活动",
 }
 
 

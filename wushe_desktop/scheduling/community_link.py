@@ -22,6 +22,7 @@ __all__ = [
     "SOURCE_KIND",
     "LinkedVolunteer",
     "community_activity_choices",
+    "linked_label",
     "volunteers_for_community_activity",
 ]
 
@@ -45,6 +46,21 @@ def community_activity_choices(
 
     page = list_activities(session, actor, ActivityQuery(), limit=limit)
     return [(r.id, f"{r.held_on.isoformat()} {r.title}") for r in page.rows]
+
+
+def linked_label(session: Session, source_kind: str, source_id: str) -> str:
+    """ "日期 标题" of a linked community activity (for forms and the audit log); the raw id
+    when it is gone, "" when nothing is linked."""
+    if source_kind != SOURCE_KIND or not source_id:
+        return ""
+    from wushe_desktop.activities.models import CommunityActivity
+
+    try:
+        key = uuid.UUID(source_id)
+    except ValueError:
+        return source_id
+    found = session.get(CommunityActivity, key)
+    return f"{found.held_on.isoformat()} {found.title}" if found is not None else source_id
 
 
 def volunteers_for_community_activity(

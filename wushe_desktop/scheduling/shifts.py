@@ -47,6 +47,7 @@ __all__ = [
     "create_activity",
     "create_series",
     "create_shift",
+    "get_activity",
     "get_shift",
     "list_activities",
     "list_shifts",
@@ -89,6 +90,8 @@ class ActivityRow:
     what_to_bring: str
     notes: str
     version: int
+    source_kind: str = ""  # "community_activity" when linked to one (community_link)
+    source_id: str = ""
 
 
 @dataclass
@@ -199,6 +202,8 @@ def _activity_row(a: VolunteerActivity) -> ActivityRow:
         a.what_to_bring,
         a.notes,
         a.version,
+        a.source_kind,
+        a.source_id,
     )
 
 
@@ -216,17 +221,40 @@ def _apply_activity(session: Session, a: VolunteerActivity, data: ActivityInput)
     a.what_to_bring = _text(data.what_to_bring, 200, "需携带物品")
     a.source_kind = _text(data.source_kind, 30, "关联类型")
     a.source_id = _text(data.source_id, 40, "关联记录")
+    _check_link(session, a.station_id, a.source_kind, a.source_id)
     a.notes = _text(data.notes, 2000, "备注")
 
 
-def _activity_snapshot(a: VolunteerActivity) -> dict[str, object]:
+def _check_link(session: Session, station_id: uuid.UUID, kind: str, source_id: str) -> None:
+    """A link to a community activity must name a live one of the same station."""
+    from wushe_desktop.scheduling.community_link import SOURCE_KIND
+
+    if kind != SOURCE_KIND:
+        return
+    from wushe_desktop.activities.models import CommunityActivity
+
+    try:
+        found = session.get(CommunityActivity, uuid.UUID(source_id))
+    except ValueError:
+        found = None
+    if found is None or found.station_id != station_id or found.deleted_at is not None:
+        raise ValidationError(
+            "关联的社区活动不存在、已删除或不属于本站，请重新选择。", field="source_id"
+        )
+
+
+def _activity_snapshot(session: Session, a: VolunteerActivity) -> dict[str, object]:
+    from wushe_desktop.scheduling.community_link import linked_label
+
     return {
         "title": a.title,
         "content": a.content,
         "organiser": a.organiser,
         "person_in_charge": a.person_in_charge,
         "place": a.place,
+        "starts_on": a.starts_on,
         "what_to_bring": a.what_to_bring,
+        "linked_activity": linked_label(session, a.source_kind, a.source_id),
     }
 
 
@@ -243,7 +271,7 @@ def create_activity(session: Session, actor: Actor, data: ActivityInput) -> Acti
         record_type=ACTIVITY_RECORD,
         record_id=activity.id,
         label=activity.title,
-        changes=audit.diff({}, _activity_snapshot(activity)),
+        changes=audit.diff({}, _activity_snapshot(session, activity)),
     )
     return _activity_row(activity)
 
@@ -254,6 +282,12 @@ def _load_activity(session: Session, actor: Actor, activity_id: uuid.UUID) -> Vo
         raise NotFound("未找到该志愿服务活动，可能已被删除。")
     actor.require_station(activity.station_id)
     return activity
+
+
+def get_activity(session: Session, actor: Actor, activity_id: uuid.UUID) -> ActivityRow:
+    """One volunteer activity, for its edit form."""
+    actor.require(Resource.SHIFT, Action.READ)
+    return _activity_row(_load_activity(session, actor, activity_id))
 
 
 def update_activity(
@@ -268,9 +302,9 @@ def update_activity(
     activity = _load_activity(session, actor, activity_id)
     if expected_version is not None and activity.version != expected_version:
         raise ConflictError(f"活动“{activity.title}”已被其他用户修改，请刷新后再编辑。")
-    before = _activity_snapshot(activity)
+    before = _activity_snapshot(session, activity)
     _apply_activity(session, activity, data)
-    changes = audit.diff(before, _activity_snapshot(activity))
+    changes = audit.diff(before, _activity_snapshot(session, activity))
     session.flush()
     if changes:
         audit.record(

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from wushe_desktop.accounts.permissions import Action, Actor, Resource
 from wushe_desktop.scheduling.timefmt import cn_date, day_label
-from wushe_desktop.ui import msgbox
+from wushe_desktop.ui import errors, msgbox
 from wushe_desktop.ui.context import AppContext
 from wushe_desktop.ui.dialogs.export import documents_dir
 from wushe_desktop.ui.models.table import ListTableModel
@@ -97,6 +97,7 @@ class ShiftsTab(QWidget):
         bar = QHBoxLayout()
         for name in (
             "新建班次…",
+            "编辑活动…",
             "推荐志愿者…",
             "取消班次…",
             "通知文本",
@@ -170,6 +171,8 @@ class ShiftsTab(QWidget):
         b["本周"].clicked.connect(self.this_week)
         self.view_button.clicked.connect(self.toggle_view)
         b["新建班次…"].clicked.connect(self.new_shift)
+        b["编辑活动…"].clicked.connect(self.edit_activity)
+        b["编辑活动…"].setToolTip(self.tr("修改所选班次所属的志愿服务活动，或把它关联到社区活动"))
         b["推荐志愿者…"].clicked.connect(self.suggest)
         b["取消班次…"].clicked.connect(self.cancel_shift)
         b["通知文本"].clicked.connect(self.notice)
@@ -330,6 +333,9 @@ class ShiftsTab(QWidget):
         chosen = self.current_shift is not None and not self.current_shift.cancelled
         self.buttons["新建班次…"].setEnabled(can(Resource.SHIFT, Action.CREATE))
         self.buttons["推荐志愿者…"].setEnabled(chosen)
+        self.buttons["编辑活动…"].setEnabled(
+            self.current_shift is not None and can(Resource.SHIFT, Action.UPDATE)
+        )
         self.buttons["取消班次…"].setEnabled(chosen and can(Resource.SHIFT, Action.UPDATE))
         self.buttons["通知文本"].setEnabled(self.current_shift is not None)
         self.buttons["打印排班表…"].setEnabled(can(Resource.SHIFT, Action.PRINT))
@@ -380,6 +386,46 @@ class ShiftsTab(QWidget):
         if self.exec_dialog(dialog):
             result = dialog.result_value
             self._changed(result if isinstance(result, str) else self.tr("已新建班次。"))
+
+    def edit_activity(self) -> None:
+        """The selected shift's volunteer activity, in its edit form."""
+        from wushe_desktop.scheduling.community_link import (
+            community_activity_choices,
+            linked_label,
+        )
+        from wushe_desktop.scheduling.shifts import get_activity
+
+        shift = self.current_shift
+        if shift is None:
+            return
+        actor, aid = self.ctx.actor, shift.activity_id
+        can_link = self.ctx.can(Resource.SERVICE, Action.READ)
+
+        def load(s: Any) -> tuple[Any, list[Any], str]:
+            activity = get_activity(s, actor, aid)
+            choices = community_activity_choices(s, actor) if can_link else []
+            return activity, choices, linked_label(s, activity.source_kind, activity.source_id)
+
+        self.ctx.executor.query(
+            load, self._open_activity, lambda exc: errors.show_error(self, exc), parent=self
+        )
+
+    def _open_activity(self, result: object) -> None:
+        from wushe_desktop.ui.dialogs.volunteer_activity_edit import VolunteerActivityDialog
+
+        assert isinstance(result, tuple)
+        activity, linked, label = result
+        dialog = VolunteerActivityDialog(
+            self.ctx.executor,
+            self.ctx.actor,
+            activity,
+            communities=self.choices.communities if self.choices else [],
+            community_activities=linked,
+            linked_label=label,
+            parent=self,
+        )
+        if self.exec_dialog(dialog):
+            self._changed(self.tr("已保存活动“%s”。") % dialog.result_value.title)
 
     def suggest(self) -> None:
         from wushe_desktop.ui.dialogs.suggest_dialog import SuggestDialog
