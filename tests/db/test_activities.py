@@ -223,3 +223,40 @@ def test_permissions(db: Database, station: Station, places: Places, worker: Act
         pytest.raises(ValidationError, match="所选社区不存在或不属于本站点"),
     ):
         create_activity(s, worker, _activity(places, worker, community_id=other_community))
+
+
+def test_a_highlighted_activity_marks_its_records_for_the_monthly_report(
+    db: Database, station: Station, places: Places, worker: Actor
+) -> None:
+    from wushe_desktop.reports.content import _highlights
+    from wushe_desktop.reports.periods import Period
+    from wushe_desktop.reports.scope import resolve_scope
+
+    named = [make_person(db, places, "赵敏")]
+    with db.transaction() as s:
+        act = create_activity(s, worker, _activity(places, worker, named=named)).id
+    director = make_actor(station, Role.DIRECTOR, "zhanzhang")
+    month = Period.month(DAY.year, DAY.month)
+
+    def marks_and_report() -> tuple[set[bool], list[str]]:
+        with db.reader() as s:
+            marks = {r.is_highlight for r in records_for_source(s, worker, "activity", act)}
+            found = _highlights(s, director, month, resolve_scope(s, director))
+        return marks, [h["about"] for h in found]
+
+    assert marks_and_report() == ({False}, [])
+    with db.transaction() as s:  # only the mark changes: the records are kept and marked
+        row = get_activity(s, worker, act)
+        ids_before = {r.id for r in records_for_source(s, worker, "activity", act)}
+        update_activity(s, worker, act, _activity(places, worker, named=named, is_highlight=True))
+        assert {r.id for r in records_for_source(s, worker, "activity", act)} == ids_before
+        assert get_activity(s, worker, act).version == row.version + 1
+    assert marks_and_report() == ({True}, ["社区活动“端午包粽子”，30人参与"])  # one line
+    with db.transaction() as s:  # the records are rewritten: they carry the mark
+        update_activity(
+            s, worker, act, _activity(places, worker, named=[], participants=40, is_highlight=True)
+        )
+    assert marks_and_report() == ({True}, ["社区活动“端午包粽子”，40人参与"])
+    with db.transaction() as s:
+        update_activity(s, worker, act, _activity(places, worker, participants=40))
+    assert marks_and_report() == ({False}, [])

@@ -293,6 +293,25 @@ def test_record_an_activity_with_named_participants(
     tab.table.selectRow(row)
     assert "参与 25 人（登记姓名 2 人）" in tab.detail.text()
 
+    # Mark it 工作亮点 through the edit form: its service records carry the mark.
+    def mark(dlg: ActivityDialog) -> None:
+        assert dlg.title.text() == "测试健康讲座" and not dlg.highlight.isChecked()
+        dlg.highlight.setChecked(True)
+
+    drive(monkeypatch, qtbot, ActivityDialog, mark)
+    with qtbot.waitSignal(tab.list_updated, timeout=30_000):
+        tab.edit()
+    row = next(i for i, r in enumerate(tab.model.rows) if r.id == act.id)
+    tab.table.selectRow(row)
+    qtbot.waitUntil(lambda: tab.detail.text().startswith("★ 工作亮点"), timeout=30_000)
+    column = [c.header for c in tab.model.columns].index("亮点")
+    assert tab.model.data(tab.model.index(row, column)) == "★"
+    with db.reader() as s:
+        marks = set(
+            s.scalars(select(ServiceRecord.is_highlight).where(ServiceRecord.source_id == act.id))
+        )
+    assert marks == {True}
+
 
 def test_overdue_counts_filter_and_frequencies(
     qtbot: QtBot, page: CommunityWorkPage, demo_ctx: AppContext, monkeypatch: pytest.MonkeyPatch

@@ -6,6 +6,7 @@ import uuid
 from datetime import date, time
 
 from sqlalchemy import (
+    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -58,6 +60,8 @@ class CommunityActivity(
     volunteers: Mapped[int] = mapped_column(Integer, default=0)
     cost_fen: Mapped[int | None] = mapped_column(Integer, default=None)
     record: Mapped[str] = mapped_column(Text, default="")
+    #: 工作亮点: the activity's service records carry the mark into the monthly report.
+    is_highlight: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     named: Mapped[list[ActivityParticipant]] = relationship(
         back_populates="activity", cascade="all, delete-orphan"

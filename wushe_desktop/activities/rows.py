@@ -43,6 +43,7 @@ class ActivityRow:
     version: int
     updated_at: datetime
     deleted_at: datetime | None
+    is_highlight: bool = False
 
     @property
     def time_text(self) -> str:
@@ -121,6 +122,7 @@ def activity_rows(session: Session, activities: Sequence[CommunityActivity]) -> 
             version=a.version,
             updated_at=a.updated_at,
             deleted_at=a.deleted_at,
+            is_highlight=a.is_highlight,
         )
         for a in activities
     ]

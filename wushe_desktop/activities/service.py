@@ -103,6 +103,7 @@ def record_items(activity: CommunityActivity) -> list[ServiceRecordInput]:
         "worker_id": activity.worker_id,
         "source_type": SOURCE_TYPE,
         "source_id": activity.id,
+        "is_highlight": activity.is_highlight,
     }
     named = sorted((p.resident_id for p in activity.named), key=str)
     items = [ServiceRecordInput(resident_id=rid, **common) for rid in named]  # type: ignore[arg-type]
@@ -129,6 +130,7 @@ def _apply(activity: CommunityActivity, clean: CleanActivity) -> None:
         "volunteers",
         "cost_fen",
         "record",
+        "is_highlight",
     ):
         setattr(activity, key, getattr(clean, key))
     current = {p.resident_id: p for p in activity.named}
@@ -153,6 +155,7 @@ def _snapshot(activity: CommunityActivity, names: dict[uuid.UUID, str]) -> dict[
         "volunteers": activity.volunteers,
         "cost_fen": activity.cost_fen,
         "record": activity.record,
+        "is_highlight": activity.is_highlight,
     }
 
 
@@ -178,7 +181,13 @@ def create_activity(session: Session, actor: Actor, data: ActivityInput) -> Acti
     session.add(activity)
     _flush(session)
     sync_records(
-        session, actor, SOURCE_TYPE, activity.id, record_items(activity), label=_label(activity)
+        session,
+        actor,
+        SOURCE_TYPE,
+        activity.id,
+        record_items(activity),
+        label=_label(activity),
+        highlight=activity.is_highlight,
     )
     names = resident_names(session, clean.named)
     audit.record(
@@ -220,7 +229,13 @@ def update_activity(
     activity.updated_at = utcnow()
     _flush(session)
     sync_records(
-        session, actor, SOURCE_TYPE, activity.id, record_items(activity), label=_label(activity)
+        session,
+        actor,
+        SOURCE_TYPE,
+        activity.id,
+        record_items(activity),
+        label=_label(activity),
+        highlight=activity.is_highlight,
     )
     audit.record(
         session,
@@ -246,7 +261,13 @@ def _set_deleted(session: Session, actor: Actor, activity_id: uuid.UUID, deleted
         drop_records(session, actor, SOURCE_TYPE, activity.id)
     else:
         sync_records(
-            session, actor, SOURCE_TYPE, activity.id, record_items(activity), label=_label(activity)
+            session,
+            actor,
+            SOURCE_TYPE,
+            activity.id,
+            record_items(activity),
+            label=_label(activity),
+            highlight=activity.is_highlight,
         )
     audit.record(
         session,

@@ -61,6 +61,7 @@ class ActivityInput:
     cost_fen: int | None = None
     record: str = ""
     named: list[uuid.UUID] = field(default_factory=list)
+    is_highlight: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class CleanActivity:
     cost_fen: int | None
     record: str
     named: tuple[uuid.UUID, ...]
+    is_highlight: bool = False
 
 
 def duration_minutes(start: time | None, end: time | None) -> int:
@@ -145,4 +147,5 @@ def clean_activity(data: ActivityInput, *, today: date | None = None) -> CleanAc
         cost_fen=data.cost_fen,
         record=limited(data.record, MAX_TEXT, "活动记录", "record"),
         named=named,
+        is_highlight=bool(data.is_highlight),
     )

@@ -88,6 +88,7 @@ FIELD_LABELS = {
     "starts_on": "开始日期",
     "what_to_bring": "需携带物品",
     "linked_activity": "关联社区活动",
+    "is_highlight": "工作亮点",
 }
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from wushe_desktop.accounts.permissions import Actor
+from wushe_desktop.infra.db.base import utcnow
 from wushe_desktop.service_records.models import ServiceRecord
 from wushe_desktop.service_records.service import (
     ServiceRecordInput,
@@ -86,8 +87,13 @@ def sync_records(
     items: Sequence[ServiceRecordInput],
     *,
     label: str,
+    highlight: bool | None = None,
 ) -> int:
-    """Make the source's live records equal ``items``; return how many were (re)written."""
+    """Make the source's live records equal ``items``; return how many were (re)written.
+
+    ``highlight`` (a source that owns the 亮点 mark, e.g. a community activity): the live
+    records carry it even when nothing else changed. None leaves marks set by hand alone.
+    """
     wanted = sorted(
         (
             _key(
@@ -106,9 +112,29 @@ def sync_records(
         key=repr,
     )
     if wanted == _existing(session, source_type, source_id):
+        if highlight is not None:
+            _mark_highlight(session, source_type, source_id, highlight)
         return 0
     delete_records_for_source(session, actor, source_type, source_id)
     return add_service_records(session, actor, list(items), label=label)
+
+
+def _mark_highlight(
+    session: Session, source_type: str, source_id: uuid.UUID, highlight: bool
+) -> None:
+    """Set the 亮点 mark on the source's live records that lack it (version bumped, so an
+    editor holding an older copy gets the usual conflict message)."""
+    session.execute(
+        update(ServiceRecord)
+        .where(
+            ServiceRecord.source_id == source_id,
+            ServiceRecord.source_type == source_type,
+            ServiceRecord.deleted_at.is_(None),
+            ServiceRecord.is_highlight != highlight,
+        )
+        .values(is_highlight=highlight, version=ServiceRecord.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def drop_records(session: Session, actor: Actor, source_type: str, source_id: uuid.UUID) -> int:

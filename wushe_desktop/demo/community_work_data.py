@@ -205,6 +205,7 @@ class _Maker:
         source_type: str,
         source_id: uuid.UUID,
         at: datetime,
+        highlight: bool = False,
     ) -> None:
         self.records.append(
             {
@@ -222,7 +223,7 @@ class _Maker:
                 "content": content,
                 "source_type": source_type,
                 "source_id": source_id,
-                "is_highlight": False,
+                "is_highlight": highlight,
                 "created_at": at,
                 "updated_at": at,
                 "version": 1,
@@ -582,6 +583,9 @@ class _Maker:
             organizer_kind, organizer = "社会组织", rng.choice(_ORGANIZATIONS)
         worker = rng.choice(self.workers)
         content = f"{title}（{kind}）"
+        # About one in twelve large activities is a 工作亮点; decided from the id so that the
+        # random sequence (and every later demo record) stays what it was.
+        highlight = participants >= 60 and aid.int % 12 == 0
         for resident in named:
             named_rows.append({"id": ids(at), "activity_id": aid, "resident_id": resident.id})
             self.record(
@@ -596,6 +600,7 @@ class _Maker:
                 source_type="activity",
                 source_id=aid,
                 at=at,
+                highlight=highlight,
             )
         if participants > len(named):
             self.record(
@@ -610,6 +615,7 @@ class _Maker:
                 source_type="activity",
                 source_id=aid,
                 at=at,
+                highlight=highlight,
             )
         where = community.name if community else "全镇"
         return {
@@ -628,6 +634,7 @@ class _Maker:
             "volunteers": rng.randint(0, 15),
             "cost_fen": rng.choice((None, None, rng.randint(50, 3000) * 100)),
             "record": f"{where}开展“{title}”活动，共 {participants} 人参与。",
+            "is_highlight": highlight,
             "created_at": at,
             "updated_at": at,
             "version": 1,

@@ -142,6 +142,8 @@ class ActivityDialog(FormDialog):
         self.form.addRow(self.tr("参与志愿者："), self.volunteers)
         self.form.addRow(self.tr("活动经费："), cost_row)
         self.form.addRow(self.tr("活动记录："), self.record)
+        self.highlight = QCheckBox(self.tr("列为工作亮点（写入月度工作报告的“工作亮点”）"))
+        self.form.addRow("", self.highlight)
         for field, widget in (
             ("title", self.title),
             ("activity_type", self.activity_type),
@@ -166,6 +168,7 @@ class ActivityDialog(FormDialog):
             self.has_time.toggled,
             self.has_cost.toggled,
             self.cost.valueChanged,
+            self.highlight.toggled,
         ):
             signal.connect(self._changed)
         self.has_time.toggled.connect(self.start_time.setEnabled)
@@ -198,6 +201,7 @@ class ActivityDialog(FormDialog):
             self.has_cost.setChecked(True)
             self.cost.setValue(a.cost_fen / 100)
         self.record.setPlainText(a.record)
+        self.highlight.setChecked(a.is_highlight)
 
     def _show_named(self) -> None:
         names = "、".join(name for _rid, name in self.named[:8])
@@ -235,6 +239,7 @@ class ActivityDialog(FormDialog):
             cost_fen=round(self.cost.value() * 100) if self.has_cost.isChecked() else None,
             record=self.record.toPlainText(),
             named=[rid for rid, _name in self.named],
+            is_highlight=self.highlight.isChecked(),
         )
 
     def problem(self) -> str:

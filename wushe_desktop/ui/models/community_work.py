@@ -120,6 +120,7 @@ ACTIVITY_COLUMNS: list[Column[Any]] = [
     Column("日期", lambda r: _day(r.held_on), CENTER, width=90),
     Column("时间", lambda r: r.time_text, CENTER, width=90),
     Column("活动名称", lambda r: r.title, width=180),
+    Column("亮点", lambda r: "★" if r.is_highlight else "", CENTER, width=40),
     Column("类型", lambda r: r.activity_type, CENTER, width=70),
     Column("社区（村）", lambda r: r.community_name, width=110),
     Column("主办方", lambda r: r.organizer_text, width=110),

@@ -206,6 +206,8 @@ class ActivitiesTab(QWidget):
             cost,
             row.record,
         )
+        if row.is_highlight:
+            text = self.tr("★ 工作亮点　") + text
         self.detail.setText(text)
         if can(Resource.SHIFT, Action.READ):
             self._load_volunteers(row.id, text)
