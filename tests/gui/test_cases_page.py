@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import type_text, wait_idle
 from wushe_desktop.infra.db.engine import Database
 from wushe_desktop.ui.context import AppContext
 from wushe_desktop.ui.dialogs import case_misc, case_records
@@ -300,3 +300,65 @@ def test_hand_entered_service_record(
     assert blocker.args == [1]
     row = records.model.row_at(0)
     assert row is not None and row.service_type == "电话回访" and row.resident_name == "王秀英"
+
+
+def test_director_edits_case_templates(
+    qtbot: QtBot, page: CasesPage, ctx: AppContext, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from wushe_desktop.cases.templates import templates
+    from wushe_desktop.ui.dialogs.case_templates import CaseTemplatesDialog
+
+    panel = page.cases
+    assert panel.templates_button.isVisible()  # the test user is the director
+    monkeypatch.setattr("wushe_desktop.ui.msgbox.question", lambda *_a, **_k: True)
+    done: list[bool] = []
+
+    def run(dialog: QDialog) -> bool:
+        assert isinstance(dialog, CaseTemplatesDialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.list.count() == 6, timeout=30_000)
+        assert dialog.label.text() == "通用个案" and dialog.steps.rowCount() == 4
+        dialog.add_template()
+        assert dialog.list.count() == 7 and dialog.label.text() == "新模板"
+        dialog.label.clear()
+        type_text(qtbot, dialog.label, "独居老人关怀")
+        assert dialog.list.item(6).text() == "独居老人关怀"
+        dialog.add_step()
+        dialog.steps.item(1, 0).setText("安装紧急呼叫器")
+        dialog.steps.cellWidget(1, 1).setValue(5)
+        dialog.steps.setCurrentCell(1, 0)
+        dialog.move_step(-1)  # 安装紧急呼叫器 first
+        if os.environ.get("WUSHE_GRAB"):
+            dialog.grab().save(os.path.join(os.environ["WUSHE_GRAB"], "CaseTemplatesDialog.png"))
+        dialog.list.setCurrentRow(5)  # 未成年人保护: remove it
+        dialog.remove_template()
+        assert dialog.list.count() == 6
+        dialog.list.setCurrentRow(0)
+        dialog.steps.item(0, 0).setText("")  # a blank to-do is refused by the core, shown here
+        dialog.save_button.click()
+        qtbot.waitUntil(lambda: "没有内容" in dialog.error.text(), timeout=30_000)
+        dialog.steps.item(0, 0).setText("首次家访")
+        dialog.save_button.click()
+        qtbot.waitUntil(lambda: dialog.saved, timeout=30_000)
+        done.append(True)
+        return True
+
+    monkeypatch.setattr(panel.detail, "exec_dialog", run)
+    if os.environ.get("WUSHE_GRAB"):
+        page.resize(1366, 768)
+        page.grab().save(os.path.join(os.environ["WUSHE_GRAB"], "CasesPage-1366.png"))
+    panel.templates_button.click()
+    assert done == [True]
+    with db.reader() as s:
+        found = templates(s, ctx.actor)
+    assert [t.label for t in found] == [
+        "通用个案",
+        "生活照料（老年人）",
+        "经济困难",
+        "心理情绪",
+        "家庭关系",
+        "独居老人关怀",
+    ]
+    assert found[-1].steps == (("安装紧急呼叫器", 5), ("首次家访", 3))

@@ -7,16 +7,22 @@ setting (a JSON list of {"key", "label", "steps": [[title, days], …]}).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from wushe_desktop.accounts.permissions import Actor
+from wushe_desktop.accounts.permissions import Action, Actor, Resource
 from wushe_desktop.cases.constants import TEMPLATES_KEY
 from wushe_desktop.cases.models import Case, CaseTask
 from wushe_desktop.infra.errors import ValidationError
-from wushe_desktop.stations.settings import get_setting
+from wushe_desktop.stations.settings import get_setting, set_setting
+
+LABEL_MAX = 30
+STEP_TITLE_MAX = 50  # CaseTask.title is longer; a to-do reads best short
+MAX_STEPS = 20
+MAX_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -104,3 +110,77 @@ def add_template_tasks(session: Session, case: Case, template: CaseTemplate, sta
             )
         )
     return len(template.steps)
+
+
+def clean_templates(items: Sequence[CaseTemplate]) -> list[CaseTemplate]:
+    """Check templates as a director typed them; new ones (empty key) get a fresh key.
+
+    Keys stay as they were: to-dos made from a template remember its key.
+    """
+    if not items:
+        raise ValidationError("至少保留一个个案模板；如要恢复默认模板，请点“恢复默认”。")
+    labels: set[str] = set()
+    keys = {t.key for t in items if t.key}
+    out: list[CaseTemplate] = []
+    serial = 1
+    for number, t in enumerate(items, 1):
+        label = t.label.strip()
+        where = f"第{number}个模板"
+        if not label:
+            raise ValidationError(f"{where}没有名称，请填写。", field="label")
+        if len(label) > LABEL_MAX:
+            raise ValidationError(f"模板“{label}”的名称最长{LABEL_MAX}个字。", field="label")
+        if label in labels:
+            raise ValidationError(f"有两个模板都叫“{label}”，请改一个名称。", field="label")
+        labels.add(label)
+        if not t.steps:
+            raise ValidationError(f"模板“{label}”没有待办事项，请至少添加一项。", field="steps")
+        if len(t.steps) > MAX_STEPS:
+            raise ValidationError(f"模板“{label}”最多{MAX_STEPS}项待办。", field="steps")
+        steps = [_step(label, index, title, days) for index, (title, days) in enumerate(t.steps, 1)]
+        key = t.key
+        while not key:
+            candidate = f"custom{serial}"
+            serial += 1
+            if candidate not in keys:
+                key = candidate
+                keys.add(key)
+        out.append(CaseTemplate(key, label, tuple(steps)))
+    return out
+
+
+def _step(label: str, index: int, title: str, days: int) -> tuple[str, int]:
+    text = title.strip()
+    if not text:
+        raise ValidationError(f"模板“{label}”第{index}项待办没有内容。", field="steps")
+    if len(text) > STEP_TITLE_MAX:
+        raise ValidationError(
+            f"模板“{label}”第{index}项待办最长{STEP_TITLE_MAX}个字。", field="steps"
+        )
+    if not 0 <= days <= MAX_DAYS:
+        raise ValidationError(
+            f"模板“{label}”第{index}项的天数应在 0 到 {MAX_DAYS} 之间（接案后第几天）。",
+            field="steps",
+        )
+    return text, days
+
+
+def save_templates(
+    session: Session, actor: Actor, items: Sequence[CaseTemplate]
+) -> list[CaseTemplate]:
+    """Store the station's templates (the director; audited as a station setting)."""
+    actor.require(Resource.STATION, Action.UPDATE)
+    cleaned = clean_templates(items)
+    value = [
+        {"key": t.key, "label": t.label, "steps": [[title, days] for title, days in t.steps]}
+        for t in cleaned
+    ]
+    set_setting(session, actor, TEMPLATES_KEY, value)
+    return cleaned
+
+
+def reset_templates(session: Session, actor: Actor) -> list[CaseTemplate]:
+    """Go back to the built-in templates."""
+    actor.require(Resource.STATION, Action.UPDATE)
+    set_setting(session, actor, TEMPLATES_KEY, None)
+    return list(DEFAULT_TEMPLATES)

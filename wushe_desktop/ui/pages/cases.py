@@ -119,6 +119,11 @@ class CaseListPanel(QWidget):
             parent=self,
         )
 
+    def edit_templates(self) -> None:
+        from wushe_desktop.ui.dialogs.case_templates import CaseTemplatesDialog
+
+        self.detail.exec_dialog(CaseTemplatesDialog(self.ctx, self))
+
     # -- construction --------------------------------------------------------------------------
     def _build_buttons(self) -> QHBoxLayout:
         ctx = self.ctx
@@ -140,6 +145,11 @@ class CaseListPanel(QWidget):
         ):
             row.addWidget(b)
         row.addStretch(1)
+        self.templates_button = QPushButton(self.tr("个案模板…"))
+        self.templates_button.setToolTip(self.tr("各类个案新建时自动生成的待办事项"))
+        self.templates_button.setVisible(ctx.can(Resource.STATION, Action.UPDATE))
+        self.templates_button.clicked.connect(self.edit_templates)
+        row.addWidget(self.templates_button)
         self.review_box = QCheckBox(self.tr("督导审核（预估、计划、结案须经督导通过）"))
         self.review_box.setVisible(ctx.can(Resource.STATION, Action.UPDATE))
         self.review_box.setEnabled(False)
