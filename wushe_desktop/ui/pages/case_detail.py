@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -136,6 +137,7 @@ class CaseDetailPanel(QWidget):
         self.hidden_note.setWordWrap(True)
         self.hidden_note.setStyleSheet("color:#555; padding:24px;")
         layout.addWidget(self.hidden_note)
+        layout.addStretch(0)  # with no case shown (tabs hidden) the rest stays at the top
         self._show_nothing()
 
     # -- construction --------------------------------------------------------------------------
@@ -148,6 +150,9 @@ class CaseDetailPanel(QWidget):
             label = QLabel(stage.value)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setMinimumWidth(54)
+            # Fixed height: with no case shown the tabs are hidden and a free label would
+            # stretch to fill the panel.
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             label.setStyleSheet(_STAGE_STYLE["todo"])
             self.stage_labels[stage.value] = label
             bar.addWidget(label)
