@@ -94,3 +94,40 @@ def parse_yes_no(value: object, *, field: str = "yes_no") -> bool | None:
     if key in _NO:
         return False
     raise ValidationError(f"“{text}”不是有效的是/否值，请填写“是”或“否”。", field=field)
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}  # fmt: skip
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUMBER_RUN = re.compile(r"[0-9]+|[零〇一二两三四五六七八九十百千]+")
+
+
+def _cn_number(run: str) -> int:
+    """十二 → 12, 二十 → 20, 一百零五 → 105 (numbers as grids and groups are named)."""
+    total, digit = 0, 0
+    for ch in run:
+        if ch in _CN_UNITS:
+            total += (digit or 1) * _CN_UNITS[ch]
+            digit = 0
+        else:
+            digit = _CN_DIGITS[ch]
+    return total + digit
+
+
+def natural_key(text: str) -> tuple[tuple[int, object], ...]:
+    """Sort key that puts 第二网格 before 第十网格 and 2号 before 10号.
+
+    Plain string order puts 第一、第七、第三、第二… together by code point; people expect the
+    numbers in order. Numbers (ASCII or Chinese numerals) compare as numbers, the rest as text.
+    """
+    key: list[tuple[int, object]] = []
+    position = 0
+    for match in _NUMBER_RUN.finditer(text):
+        if match.start() > position:
+            key.append((1, text[position : match.start()]))
+        run = match.group()
+        key.append((0, int(run) if run.isdigit() else _cn_number(run)))
+        position = match.end()
+    if position < len(text):
+        key.append((1, text[position:]))
+    return tuple(key)

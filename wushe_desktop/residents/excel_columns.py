@@ -19,6 +19,7 @@ from wushe_desktop.accounts.permissions import Action, Actor, Resource
 from wushe_desktop.domain.idnumber import DocType
 from wushe_desktop.domain.masking import mask_id_number, mask_phone
 from wushe_desktop.domain.tags import DISABILITY_CATEGORIES, TAGS
+from wushe_desktop.domain.text import natural_key
 from wushe_desktop.infra.excel import Column, write_template
 from wushe_desktop.stations.models import Community, Grid
 
@@ -142,10 +143,8 @@ def station_places(session: Session, station_id: uuid.UUID) -> tuple[list[str], 
     communities = session.scalars(
         select(Community.name).where(Community.station_id == station_id).order_by(Community.name)
     ).all()
-    grids = session.scalars(
-        select(Grid.name).where(Grid.station_id == station_id).distinct().order_by(Grid.name)
-    ).all()
-    return list(communities), list(grids)
+    grids = session.scalars(select(Grid.name).where(Grid.station_id == station_id).distinct())
+    return list(communities), sorted(grids, key=natural_key)  # 第二网格 before 第十网格
 
 
 def _instructions() -> list[str]:

@@ -23,6 +23,7 @@ from wushe_desktop.accounts.service import UserRow, create_user
 from wushe_desktop.audit import service as audit
 from wushe_desktop.audit.service import AuditAction
 from wushe_desktop.domain.masking import mask_phone
+from wushe_desktop.domain.text import natural_key
 from wushe_desktop.infra.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from wushe_desktop.residents.models import Resident
 from wushe_desktop.stations.models import Community, Grid, Station
@@ -548,8 +549,9 @@ def _duplicate_grid(community: Community, name: str) -> ConflictError:
 def list_grids(session: Session, actor: Actor, community_id: uuid.UUID) -> list[GridRow]:
     actor.require(Resource.COMMUNITY, Action.READ)
     community = _load_community(session, actor, community_id)
-    stmt = select(Grid).where(Grid.community_id == community.id).order_by(Grid.name, Grid.id)
-    return _grid_rows(session, list(session.scalars(stmt)))
+    stmt = select(Grid).where(Grid.community_id == community.id)
+    grids = sorted(session.scalars(stmt), key=lambda g: (natural_key(g.name), g.id))
+    return _grid_rows(session, grids)
 
 
 def find_grid_by_name(

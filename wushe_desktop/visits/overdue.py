@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from wushe_desktop.accounts.permissions import Action, Actor, Resource
 from wushe_desktop.community_work.common import place_names, today_local
 from wushe_desktop.domain.tags import TAGS, tag_label
+from wushe_desktop.domain.text import natural_key
 from wushe_desktop.infra.errors import PermissionDenied
 from wushe_desktop.residents.models import Resident, ResidentTag
 from wushe_desktop.visits.models import Visit
@@ -177,7 +178,10 @@ def overdue_summary(
         )
     result: list[OverdueRow] = []
     for community_id in sorted(by_community, key=lambda c: communities.get(c, "")):
-        parts = sorted(by_community[community_id], key=lambda r: (r.grid_id is None, r.grid_name))
+        parts = sorted(
+            by_community[community_id],
+            key=lambda r: (r.grid_id is None, natural_key(r.grid_name or "")),
+        )
         result.append(
             OverdueRow(
                 community_id,
