@@ -170,6 +170,19 @@ def _label(activity: CommunityActivity) -> str:
     return f"{activity.held_on.isoformat()} {activity.title}"
 
 
+def _sync(session: Session, actor: Actor, activity: CommunityActivity) -> None:
+    """The activity's service records follow it (with its 亮点 mark)."""
+    sync_records(
+        session,
+        actor,
+        SOURCE_TYPE,
+        activity.id,
+        record_items(activity),
+        label=_label(activity),
+        highlight=activity.is_highlight,
+    )
+
+
 def create_activity(session: Session, actor: Actor, data: ActivityInput) -> ActivityRow:
     """Record an activity and its service records; audited."""
     actor.require(Resource.SERVICE, Action.CREATE)
@@ -180,15 +193,7 @@ def create_activity(session: Session, actor: Actor, data: ActivityInput) -> Acti
     _apply(activity, clean)
     session.add(activity)
     _flush(session)
-    sync_records(
-        session,
-        actor,
-        SOURCE_TYPE,
-        activity.id,
-        record_items(activity),
-        label=_label(activity),
-        highlight=activity.is_highlight,
-    )
+    _sync(session, actor, activity)
     names = resident_names(session, clean.named)
     audit.record(
         session,
@@ -228,15 +233,7 @@ def update_activity(
         return get_activity(session, actor, activity.id)
     activity.updated_at = utcnow()
     _flush(session)
-    sync_records(
-        session,
-        actor,
-        SOURCE_TYPE,
-        activity.id,
-        record_items(activity),
-        label=_label(activity),
-        highlight=activity.is_highlight,
-    )
+    _sync(session, actor, activity)
     audit.record(
         session,
         actor,
@@ -260,15 +257,7 @@ def _set_deleted(session: Session, actor: Actor, activity_id: uuid.UUID, deleted
     if deleted:
         drop_records(session, actor, SOURCE_TYPE, activity.id)
     else:
-        sync_records(
-            session,
-            actor,
-            SOURCE_TYPE,
-            activity.id,
-            record_items(activity),
-            label=_label(activity),
-            highlight=activity.is_highlight,
-        )
+        _sync(session, actor, activity)
     audit.record(
         session,
         actor,

@@ -47,6 +47,31 @@ class ImportReport:
     dry_run: bool
     aborted: bool = False  # strict mode found errors, so nothing was written
 
+    @classmethod
+    def planned(
+        cls,
+        *,
+        total: int,
+        created: int,
+        updated: int,
+        unchanged: int,
+        errors: list[RowError],
+        dry_run: bool,
+        strict: bool,
+    ) -> ImportReport:
+        """The report of a checked plan; ``strict`` with errors means nothing is written."""
+        aborted = strict and bool(errors)
+        return cls(
+            total=total,
+            created=0 if aborted else created,
+            updated=0 if aborted else updated,
+            unchanged=0 if aborted else unchanged,
+            errors=errors,
+            error_workbook=None,
+            dry_run=dry_run,
+            aborted=aborted,
+        )
+
     @property
     def rejected(self) -> int:
         """Number of rows with at least one error."""
@@ -145,17 +170,16 @@ def import_residents(
         opener = db.reader if dry_run else db.transaction
         with opener() as session:
             plan = build_plan(session, station_id, data, sub_progress(progress, 0.2, 0.55), cancel)
-            aborted = strict and bool(plan.errors)
-            report = ImportReport(
+            report = ImportReport.planned(
                 total=len(data.rows),
-                created=0 if aborted else len(plan.creates),
-                updated=0 if aborted else len(plan.updates),
-                unchanged=0 if aborted else plan.unchanged,
+                created=len(plan.creates),
+                updated=len(plan.updates),
+                unchanged=plan.unchanged,
                 errors=plan.errors,
-                error_workbook=None,
                 dry_run=dry_run,
-                aborted=aborted,
+                strict=strict,
             )
+            aborted = report.aborted
             report.error_workbook = _error_workbook(path, data, plan.errors, error_out, dry_run)
             if not dry_run and not aborted and (plan.creates or plan.updates):
                 write_plan(

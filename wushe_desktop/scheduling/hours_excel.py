@@ -398,17 +398,16 @@ def import_hours(
     opener = db.reader if dry_run else db.transaction
     with opener() as session:
         plan = _plan(session, actor, data, cancel)
-        aborted = strict and bool(plan.errors)
-        report = ImportReport(
+        report = ImportReport.planned(
             total=len(data.rows),
-            created=0 if aborted else len(plan.rows),
+            created=len(plan.rows),
             updated=0,
-            unchanged=0 if aborted else plan.unchanged,
+            unchanged=plan.unchanged,
             errors=plan.errors,
-            error_workbook=None,
             dry_run=dry_run,
-            aborted=aborted,
+            strict=strict,
         )
+        aborted = report.aborted
         if plan.errors and (error_out is not None or not dry_run):
             target = error_out or default_error_path(path)
             write_error_workbook(target, data, plan.errors)

@@ -313,17 +313,16 @@ def import_service_records(
                     unchanged += 1
                 else:
                     creates.append(item)
-        aborted = strict and bool(errors)
-        report = ImportReport(
+        report = ImportReport.planned(
             total=len(data.rows),
-            created=0 if aborted else len(creates),
+            created=len(creates),
             updated=0,
-            unchanged=0 if aborted else unchanged,
+            unchanged=unchanged,
             errors=errors,
-            error_workbook=None,
             dry_run=dry_run,
-            aborted=aborted,
+            strict=strict,
         )
+        aborted = report.aborted
         report.error_workbook = _error_workbook(path, data, errors, error_out, dry_run)
         if not dry_run and not aborted and creates:
             progress(0.7, "正在写入…")

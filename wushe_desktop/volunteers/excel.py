@@ -560,17 +560,16 @@ def import_volunteers(
     opener = db.reader if dry_run else db.transaction
     with opener() as session:
         plan = _plan(session, actor, data, lambda f, s: progress(0.2 + f * 0.4, s), cancel)
-        aborted = strict and bool(plan.errors)
-        report = ImportReport(
+        report = ImportReport.planned(
             total=len(data.rows),
-            created=0 if aborted else len(plan.creates),
-            updated=0 if aborted else len(plan.updates),
-            unchanged=0 if aborted else plan.unchanged,
+            created=len(plan.creates),
+            updated=len(plan.updates),
+            unchanged=plan.unchanged,
             errors=plan.errors,
-            error_workbook=None,
             dry_run=dry_run,
-            aborted=aborted,
+            strict=strict,
         )
+        aborted = report.aborted
         if plan.errors and (error_out is not None or not dry_run):
             target = error_out or default_error_path(path)
             write_error_workbook(target, data, plan.errors)
