@@ -45,8 +45,8 @@ from wushe_desktop.volunteers.models import Volunteer
 from wushe_desktop.volunteers.rows import VolunteerRow, build_rows, row_select
 from wushe_desktop.volunteers.search import VolunteerQuery, conditions, count
 from wushe_desktop.volunteers.service import (
-    create_from_clean,
     next_volunteer_numbers,
+    register_clean,
     update_from_clean,
 )
 from wushe_desktop.volunteers.settings import get_rules
@@ -583,7 +583,7 @@ def import_volunteers(
                         0.6 + 0.4 * done / max(1, len(plan.creates)),
                         f"正在写入（{done}/{len(plan.creates)}）",
                     )
-                create_from_clean(session, actor, clean, volunteer_no=number)
+                register_clean(session, actor, clean, volunteer_no=number)
             for _row, vid, clean in plan.updates:
                 update_from_clean(session, actor, vid, clean, expected_version=None)
             audit.record(

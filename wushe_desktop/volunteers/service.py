@@ -41,6 +41,7 @@ __all__ = [
     "get_volunteer",
     "load_volunteer",
     "next_volunteer_numbers",
+    "register_clean",
     "restore_volunteer",
     "set_status",
     "snapshot",
@@ -218,6 +219,14 @@ def create_from_clean(
     session: Session, actor: Actor, clean: CleanVolunteer, *, volunteer_no: str | None = None
 ) -> VolunteerRow:
     """Register an already validated volunteer in the actor's station."""
+    return fetch_row(session, register_clean(session, actor, clean, volunteer_no=volunteer_no))
+
+
+def register_clean(
+    session: Session, actor: Actor, clean: CleanVolunteer, *, volunteer_no: str | None = None
+) -> uuid.UUID:
+    """``create_from_clean`` without reading the list row back (a third of a roster
+    import's time went into rows nobody looked at); returns the new id."""
     actor.require(Resource.VOLUNTEER, Action.CREATE)
     if actor.station_id is None:
         raise ValidationError("区级账户不属于任何站点，不能登记志愿者。", field="station")
@@ -243,7 +252,7 @@ def create_from_clean(
         changes=audit.diff({}, snapshot(volunteer, clean.skills, community)),
         station_id=station_id,
     )
-    return fetch_row(session, volunteer.id)
+    return volunteer.id
 
 
 def create_volunteer(
