@@ -192,6 +192,14 @@ def test_teams_many_to_many(db: Database, director: Actor) -> None:
     assert listed["为老服务队"].members == 1 and listed["为老服务队"].leader_name == ""
     with db.reader() as s:
         assert count(s, director, VolunteerQuery(team_id=t2.id)) == 1
+    with db.transaction() as s:  # a founding date is corrected; None keeps it
+        teams.update_team(
+            s, director, t2.id, name="文艺队", leader_id=None, founded_on=date(2020, 5, 4)
+        )
+        teams.update_team(s, director, t2.id, name="文艺队", leader_id=None)
+        assert {t.name: t for t in teams.list_teams(s, director)}["文艺队"].founded_on == date(
+            2020, 5, 4
+        )
 
 
 def test_records_and_expiry_warnings(db: Database, director: Actor) -> None:

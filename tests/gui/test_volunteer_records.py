@@ -280,6 +280,7 @@ def test_teams_end_to_end(
         elif isinstance(d, TeamEditDialog):
             assert d.leader.count() == 3  # 暂不指定 + two members
             assert select_data(d.leader, state["leader"])
+            d.founded_on.setDate(_qdate(date(2023, 3, 5)))  # the founding date can be corrected
         elif isinstance(d, MemberPickerDialog):
             qtbot.waitUntil(lambda: d.results.count() == 2, timeout=30_000)
             _grab(d, "MemberPickerDialog.png")
@@ -307,6 +308,7 @@ def test_teams_end_to_end(
     with db.transaction() as s:
         (team,) = list_teams(s, ctx.actor)
         assert (team.name, team.leader_id, team.members) == ("助老志愿服务队", b, 2)
+        assert team.founded_on == date(2023, 3, 5)
 
     # Remove 王建国 (members are listed by name; find his row).
     row = next(i for i, m in enumerate(dialog.members) if m[0] == a)

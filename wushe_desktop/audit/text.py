@@ -89,6 +89,7 @@ FIELD_LABELS = {
     "what_to_bring": "需携带物品",
     "linked_activity": "关联社区活动",
     "is_highlight": "工作亮点",
+    "founded_on": "成立日期",
 }
 
 

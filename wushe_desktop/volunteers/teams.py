@@ -147,23 +147,33 @@ def update_team(
     leader_id: uuid.UUID | None,
     description: str = "",
     community_id: uuid.UUID | None = None,
+    founded_on: date | None = None,  # None keeps the recorded date
     expected_version: int | None = None,
 ) -> TeamRow:
     actor.require(Resource.VOLUNTEER, Action.UPDATE)
     team = _load(session, actor, team_id)
     if expected_version is not None and team.version != expected_version:
         raise ConflictError("该服务队已被其他用户修改，请刷新后再编辑。")
-    before = {"name": team.name, "leader_id": team.leader_id, "description": team.description}
+
+    def facts() -> dict[str, object]:
+        return {
+            "name": team.name,
+            "leader_id": team.leader_id,
+            "description": team.description,
+            "founded_on": team.founded_on,
+        }
+
+    before = facts()
     team.name = _name(name)
     team.description = description.strip()
     team.community_id = community_id
+    if founded_on is not None:
+        team.founded_on = founded_on
     if leader_id is not None:
         _member_volunteer(session, team, leader_id)
         _ensure_member(session, team, leader_id)
     team.leader_id = leader_id
-    changes = audit.diff(
-        before, {"name": team.name, "leader_id": team.leader_id, "description": team.description}
-    )
+    changes = audit.diff(before, facts())
     try:
         session.flush()
     except IntegrityError:

@@ -69,12 +69,15 @@ class TeamEditDialog(FormDialog):
         if team and team.leader_id:
             select_data(self.leader, team.leader_id)
         self.founded_on = date_edit(team.founded_on if team and team.founded_on else None)
+        # A team recorded without a founding date keeps none unless the user picks one.
+        self._founded_picked = bool(team is None or team.founded_on)
+        self.founded_on.dateChanged.connect(self._pick_founded)
         self.description = QLineEdit(team.description if team else "")
         self.form.addRow(self.tr("服务队名称 *"), self.name)
         self.form.addRow(self.tr("所属社区（村）"), self.community)
         self.form.addRow(self.tr("队长"), self.leader)
+        self.form.addRow(self.tr("成立日期"), self.founded_on)
         if team is None:
-            self.form.addRow(self.tr("成立日期"), self.founded_on)
             hint = QLabel(self.tr("建队后再添加队员，并从队员中指定队长。"))
             hint.setStyleSheet("color: #666;")
             self.leader.setEnabled(False)
@@ -84,6 +87,10 @@ class TeamEditDialog(FormDialog):
         self.watch("name", self.name)
         self.watch("description", self.description)
         self.check()
+
+    def _pick_founded(self, *_args: object) -> None:
+        self._founded_picked = True
+        self._changed()
 
     def problem(self) -> str:
         name = self.name.text().strip()
@@ -113,6 +120,7 @@ class TeamEditDialog(FormDialog):
             leader_id=self.leader.currentData(),
             description=self.description.text(),
             community_id=self.community.currentData(),
+            founded_on=date_of(self.founded_on) if self._founded_picked else None,
             expected_version=self.team.version,
         )
 
