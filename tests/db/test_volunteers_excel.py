@@ -228,3 +228,32 @@ def test_roster_export(db: Database, director: Actor, tmp_path: Path) -> None:
     values = list(load_workbook(out).worksheets[0].iter_rows(values_only=True))
     row = dict(zip(values[1], values[2], strict=True))
     assert row["活动"] == "社区助老服务" and row["志愿者"] == "王建国" and row["状态"] == "未满"
+
+
+def test_roster_import_links_residents_and_audits_each_volunteer(
+    db: Database, director: Actor, station: Station, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from wushe_desktop.audit.models import AuditEntry
+    from wushe_desktop.residents.service import ResidentInput, create_resident
+
+    places = make_places(db, station)
+    with db.transaction() as s:
+        resident = create_resident(
+            s, director, ResidentInput(name="王建国", community_id=places.qinghe, id_number=ID_A)
+        )
+    report = import_volunteers(db, director, write_xlsx(tmp_path / "r.xlsx", HEADERS, _rows()))
+    assert report.created == 2
+    people = _names(db, director)
+    assert people["王建国"].resident_id == resident.id  # type: ignore[attr-defined]
+    assert people["李芳"].resident_id is None  # type: ignore[attr-defined]
+    with db.reader() as s:
+        labels = sorted(
+            s.scalars(
+                select(AuditEntry.record_label).where(
+                    AuditEntry.record_type == "volunteer", AuditEntry.action == "新增"
+                )
+            )
+        )
+    assert labels == ["李芳（VOL-320812001-00002）", "王建国（VOL-320812001-00001）"]

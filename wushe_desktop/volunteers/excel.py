@@ -46,11 +46,13 @@ from wushe_desktop.volunteers.rows import VolunteerRow, build_rows, row_select
 from wushe_desktop.volunteers.search import VolunteerQuery, conditions, count
 from wushe_desktop.volunteers.service import (
     next_volunteer_numbers,
-    register_clean,
+    register_many,
     update_from_clean,
 )
 from wushe_desktop.volunteers.settings import get_rules
 from wushe_desktop.volunteers.validation import VolunteerInput, clean_volunteer, parse_skills
+
+_WRITE_CHUNK = 500  # volunteers per flush in a roster import (progress and cancel between)
 
 __all__ = [
     "ALIASES",
@@ -576,14 +578,11 @@ def import_volunteers(
             report.error_workbook = target
         if not dry_run and not aborted:
             numbers = next_volunteer_numbers(session, actor.station_id, len(plan.creates))
-            for done, ((_row, clean), number) in enumerate(zip(plan.creates, numbers, strict=True)):
-                if done % 200 == 0:
-                    check_cancel(cancel)
-                    progress(
-                        0.6 + 0.4 * done / max(1, len(plan.creates)),
-                        f"正在写入（{done}/{len(plan.creates)}）",
-                    )
-                register_clean(session, actor, clean, volunteer_no=number)
+            items = [(clean, n) for (_row, clean), n in zip(plan.creates, numbers, strict=True)]
+            for done in range(0, len(items), _WRITE_CHUNK):
+                check_cancel(cancel)
+                progress(0.6 + 0.4 * done / max(1, len(items)), f"正在写入（{done}/{len(items)}）")
+                register_many(session, actor, items[done : done + _WRITE_CHUNK])
             for _row, vid, clean in plan.updates:
                 update_from_clean(session, actor, vid, clean, expected_version=None)
             audit.record(

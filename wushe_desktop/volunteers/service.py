@@ -8,6 +8,7 @@ changes; a resident with the same document is linked automatically.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import func, select
@@ -42,6 +43,7 @@ __all__ = [
     "load_volunteer",
     "next_volunteer_numbers",
     "register_clean",
+    "register_many",
     "restore_volunteer",
     "set_status",
     "snapshot",
@@ -225,34 +227,78 @@ def create_from_clean(
 def register_clean(
     session: Session, actor: Actor, clean: CleanVolunteer, *, volunteer_no: str | None = None
 ) -> uuid.UUID:
-    """``create_from_clean`` without reading the list row back (a third of a roster
-    import's time went into rows nobody looked at); returns the new id."""
+    """``create_from_clean`` without reading the list row back; returns the new id."""
     actor.require(Resource.VOLUNTEER, Action.CREATE)
+    station_id = _own_station(actor)
+    _refuse_duplicate(session, station_id, clean, None)
+    number = volunteer_no or next_volunteer_numbers(session, station_id)[0]
+    return register_many(session, actor, [(clean, number)])[0]
+
+
+def register_many(
+    session: Session, actor: Actor, items: Sequence[tuple[CleanVolunteer, str]]
+) -> list[uuid.UUID]:
+    """Register validated volunteers with their numbers (a roster import, in chunks).
+
+    One query finds the residents holding the same documents and one flush writes the
+    chunk, instead of three queries and a flush per volunteer (2.5 ms each). The caller has
+    matched the documents against the registry already; a clash the database still finds
+    (another user registering the same person meanwhile) aborts with a clear message.
+    """
+    actor.require(Resource.VOLUNTEER, Action.CREATE)
+    station_id = _own_station(actor)
+    links = _resident_links(session, station_id, [c for c, _ in items if c.resident_id is None])
+    made: list[tuple[Volunteer, CleanVolunteer, str]] = []
+    for clean, number in items:
+        community = _community(session, actor, station_id, clean.community_id)
+        volunteer = Volunteer(station_id=station_id, volunteer_no=number, skills=[])
+        apply_clean(volunteer, clean)
+        volunteer.resident_id = (
+            _resident_link(session, station_id, clean)
+            if clean.resident_id is not None
+            else links.get((clean.doc_type, clean.id_number or ""))
+        )
+        session.add(volunteer)
+        made.append((volunteer, clean, community))
+    if made:
+        _flush(session, made[0][0])
+    for volunteer, clean, community in made:
+        audit.record(
+            session,
+            actor,
+            AuditAction.CREATE,
+            record_type=RECORD_TYPE,
+            record_id=volunteer.id,
+            label=f"{volunteer.name}（{volunteer.volunteer_no}）",
+            changes=audit.diff({}, snapshot(volunteer, clean.skills, community)),
+            station_id=station_id,
+        )
+    return [v.id for v, _, _ in made]
+
+
+def _own_station(actor: Actor) -> uuid.UUID:
     if actor.station_id is None:
         raise ValidationError("区级账户不属于任何站点，不能登记志愿者。", field="station")
-    station_id = actor.station_id
-    community = _community(session, actor, station_id, clean.community_id)
-    _refuse_duplicate(session, station_id, clean, None)
-    volunteer = Volunteer(
-        station_id=station_id,
-        volunteer_no=volunteer_no or next_volunteer_numbers(session, station_id)[0],
-        skills=[],
-    )
-    apply_clean(volunteer, clean)
-    volunteer.resident_id = _resident_link(session, station_id, clean)
-    session.add(volunteer)
-    _flush(session, volunteer)
-    audit.record(
-        session,
-        actor,
-        AuditAction.CREATE,
-        record_type=RECORD_TYPE,
-        record_id=volunteer.id,
-        label=f"{volunteer.name}（{volunteer.volunteer_no}）",
-        changes=audit.diff({}, snapshot(volunteer, clean.skills, community)),
-        station_id=station_id,
-    )
-    return volunteer.id
+    return actor.station_id
+
+
+def _resident_links(
+    session: Session, station_id: uuid.UUID, cleans: Sequence[CleanVolunteer]
+) -> dict[tuple[str, str], uuid.UUID]:
+    """(document type, number) → the station's live resident holding that document."""
+    numbers = sorted({c.id_number for c in cleans if c.id_number})
+    found: dict[tuple[str, str], uuid.UUID] = {}
+    for start in range(0, len(numbers), 500):
+        rows = session.execute(
+            select(Resident.doc_type, Resident.id_number, Resident.id).where(
+                Resident.station_id == station_id,
+                Resident.id_number.in_(numbers[start : start + 500]),
+                Resident.deleted_at.is_(None),
+            )
+        )
+        for doc_type, number, rid in rows:
+            found[(doc_type, number or "")] = rid
+    return found
 
 
 def create_volunteer(
