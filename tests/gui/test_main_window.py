@@ -229,3 +229,28 @@ def test_audit_export_is_itself_audited(
     assert export.detail.startswith(f"导出审计日志 {len(rows) - 1} 条")
     page.refresh()
     qtbot.waitUntil(lambda: any(r.action == "导出" for r in page.model.rows), timeout=30_000)
+
+
+def test_keyboard_shortcuts_switch_pages_find_and_refresh(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    window.activateWindow()
+    window.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.entries[window.nav.currentRow()].key == "residents"
+    assert "Ctrl+2" in window.nav.item(1).toolTip()
+    page = window.current_page()
+    assert page is window.pages["residents"]
+    window.ctx.executor.wait_idle()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    focused = QApplication.focusWidget()
+    assert isinstance(focused, QLineEdit) and "拼音" in focused.placeholderText()
+    refreshed: list[bool] = []
+    monkeypatch.setattr(type(page), "refresh", lambda self, *a, **k: refreshed.append(True))
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert refreshed == [True]  # F5 pressed the page's 刷新
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.entries[window.nav.currentRow()].key == "dashboard"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
         self.root.addWidget(self.locked_page)
         self.setCentralWidget(self.root)
         self._build_menu()
+        self._build_shortcuts()
         self._build_status_bar()
 
         self.nav.currentRowChanged.connect(self._on_nav_changed)
@@ -207,6 +208,32 @@ class MainWindow(QMainWindow):
         about = QAction(self.tr("关于(&A)"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _build_shortcuts(self) -> None:
+        """Ctrl+1…9 open the pages in navigation order, Ctrl+F the page's search box, F5
+        refreshes it (the menu's Ctrl+L locks)."""
+        for row, entry in enumerate(self.entries[:9]):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{row + 1}"), self)
+            shortcut.activated.connect(lambda r=row: self.nav.setCurrentRow(r))
+            item = self.nav.item(row)
+            if item is not None:
+                item.setToolTip(f"{entry.title}（Ctrl+{row + 1}）")
+        QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self.focus_search)
+        QShortcut(QKeySequence("F5"), self).activated.connect(self.refresh_page)
+
+    def current_page(self) -> Page | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, Page) else None
+
+    def focus_search(self) -> None:
+        page = self.current_page()
+        if page is not None:
+            page.focus_search()
+
+    def refresh_page(self) -> None:
+        page = self.current_page()
+        if page is not None:
+            page.refresh_page()
 
     def _build_status_bar(self) -> None:
         ctx = self.ctx
