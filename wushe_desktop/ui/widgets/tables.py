@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from wushe_desktop.ui.qtcompat import emit
 from wushe_desktop.ui.settings import UiSettings
 
 
@@ -33,6 +35,14 @@ class DataTable(QTableView):
         self.setModel(model)
         for i, width in enumerate(widths):
             self.setColumnWidth(i, width)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter opens the current row as a double-click does (every list's "open")."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            emit(self.doubleClicked, self.currentIndex())
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def current_row(self) -> int:
         index = self.currentIndex()
