@@ -580,3 +580,41 @@ def test_masked_export_cannot_be_reimported(
     assert report.rejected == 3
     assert all("导出" in e.message for e in report.errors)
     assert count(db, Resident) == 3
+
+
+def test_a_masked_export_is_refused_once_for_the_whole_file(
+    db: Database, director: Actor, places: Places, tmp_path: Path
+) -> None:
+    masked = [mask_id_number(make_id(date(1960, 1, 1 + i), seq=300 + i)) for i in range(6)]
+    rows = [
+        [f"居民{i}", "", number, "", None, "", "清河社区", "", "", "", ""]
+        for i, number in enumerate(masked)
+    ]
+    source = write_xlsx(tmp_path / "脱敏名单.xlsx", HEADERS, rows)
+    with pytest.raises(ValidationError, match=r"6 行的证件号码含有“\*”（如第2行") as caught:
+        import_residents(db, director, source)
+    assert "完整导出" in caught.value.message
+    assert not (tmp_path / "脱敏名单_错误.xlsx").exists()  # nothing written, no error file
+    assert count(db, Resident) == 0
+    # A few masked numbers among real ones are rejected row by row instead.
+    mixed = [
+        *rows[:2],
+        *[
+            [
+                f"新居民{i}",
+                "",
+                make_id(date(1970, 2, 1 + i), seq=400 + i),
+                "",
+                None,
+                "",
+                "清河社区",
+                "",
+                "",
+                "",
+                "",
+            ]
+            for i in range(8)
+        ],
+    ]
+    report = import_residents(db, director, write_xlsx(tmp_path / "混合.xlsx", HEADERS, mixed))
+    assert (report.created, report.rejected) == (8, 2)

@@ -23,6 +23,7 @@ from wushe_desktop.domain.idnumber import DocType
 from wushe_desktop.domain.tags import parse_tags_text
 from wushe_desktop.domain.text import cell_text
 from wushe_desktop.infra.errors import ValidationError
+from wushe_desktop.infra.excel import SheetData
 from wushe_desktop.residents import excel_columns as cols
 from wushe_desktop.residents.validation import CleanResident, ResidentInput, clean_resident
 from wushe_desktop.stations.models import Community, Grid
@@ -51,6 +52,9 @@ _MASKED_PHONE = (
     "请使用“完整导出”的文件，或填写完整的电话号码。"
 )
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
+#: A file whose ID numbers are (nearly) all masked is a masked export: say so once.
+MASKED_FILE_ROWS = 5
+MASKED_FILE_SHARE = 0.9
 _NAME_SPACES = re.compile(r"\s+")
 
 _T = TypeVar("_T")
@@ -158,6 +162,27 @@ def _id_number(value: object, errors: CellErrors) -> str:
     elif _SCIENTIFIC.fullmatch(text):
         errors.append((cols.ID_NUMBER, NUMERIC_ID_MESSAGE))
     return text
+
+
+def masked_file_problem(data: SheetData) -> str | None:
+    """One message for a masked export offered for import, instead of two per row."""
+    masked: list[tuple[int, str]] = []
+    filled = 0
+    for row in data.rows:
+        value = row.values.get(cols.ID_NUMBER)
+        if value is None or value == "":
+            continue
+        filled += 1
+        if isinstance(value, str) and "*" in value:
+            masked.append((row.row_number, value))
+    if len(masked) < MASKED_FILE_ROWS or len(masked) < MASKED_FILE_SHARE * filled:
+        return None
+    first_row, sample = masked[0]
+    return (
+        f"工作表“{data.sheet}”是隐藏了敏感信息的导出文件：{len(masked)} 行的证件号码含有“*”"
+        f"（如第{first_row}行“{sample}”），不能用来导入或更新居民。请由有“查看敏感信息”权限的"
+        "账户使用“完整导出”生成文件，或填写完整的证件号码后再导入。"
+    )
 
 
 def _guard(key: str, errors: CellErrors, parse: Callable[..., _T], *args: object) -> _T | None:

@@ -20,12 +20,13 @@ from pathlib import Path
 from wushe_desktop.accounts.permissions import Action, Actor, Resource
 from wushe_desktop.domain.pinyin import preload_in_background
 from wushe_desktop.infra.db.engine import Database
-from wushe_desktop.infra.errors import PermissionDenied, WusheError
+from wushe_desktop.infra.errors import PermissionDenied, ValidationError, WusheError
 from wushe_desktop.infra.excel import ERROR_COLUMN, RowError, SheetData, read_sheet
 from wushe_desktop.infra.excel import write_error_workbook as _write_error_workbook
 from wushe_desktop.infra.memory import paused_gc
 from wushe_desktop.infra.progress import CancelToken, Progress, no_progress, sub_progress
 from wushe_desktop.residents import excel_columns as cols
+from wushe_desktop.residents.import_check import masked_file_problem
 from wushe_desktop.residents.import_plan import build_plan
 from wushe_desktop.residents.import_write import write_plan
 
@@ -167,6 +168,9 @@ def import_residents(
             progress=sub_progress(progress, 0.0, 0.2),
             cancel=cancel,
         )
+        masked = masked_file_problem(data)
+        if masked is not None:
+            raise ValidationError(masked, field="file")
         opener = db.reader if dry_run else db.transaction
         with opener() as session:
             plan = build_plan(session, station_id, data, sub_progress(progress, 0.2, 0.55), cancel)
