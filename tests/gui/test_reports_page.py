@@ -234,6 +234,9 @@ def test_print_renders_with_pdfium(
     from wushe_desktop.ui.dialogs.report_preview import page_sizes
 
     assert len(page_sizes(out)) == page.preview.page_count
+    assert page.current is not None  # pages went through PNG files, one in memory at a time
+    pngs = sorted((page._tmp / f"print-{page.current.pdf.stem}").glob("page-*.png"))
+    assert len(pngs) == page.preview.page_count
 
 
 def test_without_pypdfium2_falls_back_to_the_viewer_message(

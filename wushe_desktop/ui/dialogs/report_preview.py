@@ -91,14 +91,20 @@ def render_page(pdf: Path, index: int, width_px: int) -> QImage:
 
 
 def render_pages_pdfium(
-    pdf: Path, *, dpi: int = 200, cancel: CancelToken | None = None
-) -> list[QImage]:
-    """Every page at ``dpi`` (for printing), checking ``cancel`` between pages."""
-    images = []
+    pdf: Path, folder: Path, *, dpi: int = 200, cancel: CancelToken | None = None
+) -> list[Path]:
+    """Every page at ``dpi`` as a PNG in ``folder`` (for printing), one page in memory at a
+    time: an A4 page at 200 dpi is 15 MB as an image, a year report held as images would
+    pass the memory budget. Checks ``cancel`` between pages."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
     for index, (width, _height) in enumerate(page_sizes(pdf)):
         check_cancel(cancel)
-        images.append(render_page(pdf, index, round(width / 72 * dpi)))
-    return images
+        path = folder / f"page-{index + 1:03d}.png"
+        if not render_page(pdf, index, round(width / 72 * dpi)).save(str(path)):  # PNG by suffix
+            raise OSError(f"无法写入打印用的临时文件：{path}")
+        paths.append(path)
+    return paths
 
 
 class PreviewPane(QScrollArea):

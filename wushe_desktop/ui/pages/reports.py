@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QImage
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -462,11 +462,11 @@ class ReportsPage(Page):
             return
         pdf, out = self.current.pdf, self._tmp / f"print-{self.current.pdf.stem}"
 
-        def work(_progress: Any, cancel: Any) -> list[Path] | list[QImage] | None:
+        def work(_progress: Any, cancel: Any) -> list[Path] | None:
             from wushe_desktop.reports.preview import render_pages
 
             if pdfium_available():
-                return render_pages_pdfium(pdf, dpi=200, cancel=cancel)
+                return render_pages_pdfium(pdf, out, dpi=200, cancel=cancel)
             return render_pages(pdf, out, dpi=200, cancel=cancel)
 
         def done(images: object) -> None:
