@@ -25,7 +25,7 @@ from pathlib import Path
 ROWS = 10_000
 
 
-def _measure(source: Path, *, drop_indexes: bool) -> tuple[float, float, float]:
+def measure(source: Path, *, drop_indexes: bool) -> tuple[float, float, float]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "floor.db"
         shutil.copy(source, path)
@@ -78,7 +78,7 @@ def main(argv: list[str]) -> int:
     print(f"| resident table | insert {ROWS:,} rows | commit | WAL |")
     print("|---|---|---|---|")
     for drop in (False, True):
-        insert_s, commit_s, wal_mb = _measure(source, drop_indexes=drop)
+        insert_s, commit_s, wal_mb = measure(source, drop_indexes=drop)
         label = "without its secondary indexes" if drop else "as the app has it"
         print(f"| {label} | {insert_s:.3f} s | {commit_s:.3f} s | {wal_mb:.0f} MB |")
     return 0

@@ -261,6 +261,16 @@ def _write_roster(db: Any, actor: Any, path: Path, n: int, seed: int) -> int:
     return write_table(path, resident_columns(), rows, sheet_title=SHEET_TITLE, full=True)
 
 
+def act_import_floor(db_path: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """bench/import_floor.py on a copy: what SQLite alone needs for 10,000 resident rows."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from import_floor import measure
+
+    with_indexes = measure(db_path, drop_indexes=False)
+    without = measure(db_path, drop_indexes=True)
+    return {"with": with_indexes, "without": without}
+
+
 def act_import(db_path: Path, args: argparse.Namespace) -> dict[str, Any]:
     import_residents = _excel_io().import_residents
     db = _open(db_path)
@@ -284,6 +294,7 @@ ACTIONS: dict[str, Callable[[Path, argparse.Namespace], dict[str, Any]]] = {
     "search": act_search,
     "open_list": act_open_list,
     "export": act_export,
+    "import_floor": act_import_floor,
     "import": act_import,
 }
 
@@ -434,6 +445,22 @@ def _import_rows(imp: dict[str, Any]) -> list[Row]:
     ]
 
 
+def _floor_rows(floor: dict[str, Any]) -> list[Row]:
+    label = "SQLite floor under the import: 10,000 bare resident inserts + commit"
+    if na := _na(floor):
+        return [(label, na, "(reference)", "-")]
+    (ins, com, wal), (ins0, com0, _wal0) = floor["with"], floor["without"]
+    return [
+        (
+            label,
+            f"{ins + com:.2f} s with the search indexes ({ins:.2f} + {com:.2f} s, "
+            f"{wal:.0f} MB WAL); {ins0 + com0:.2f} s without them",
+            "(reference)",
+            "-",
+        )
+    ]
+
+
 def report(results: dict[str, dict[str, Any]], scale: str) -> list[Row]:
     """The table rows; an action that was not run or failed shows n/a with its reason."""
     missing: dict[str, Any] = {"na": "not run"}
@@ -441,8 +468,13 @@ def report(results: dict[str, dict[str, Any]], scale: str) -> list[Row]:
     rows += _search_rows(results.get("search", missing))
     rows += _list_rows(results.get("open_list", missing))
     rows += _export_rows(results.get("export", missing))
+    rows += _floor_rows(results.get("import_floor", missing))
     rows += _import_rows(results.get("import", missing))
-    peaks = [r["peak"] for r in results.values() if "peak" in r and "na" not in r]
+    peaks = [  # the app's actions (the floor is the bare driver, not the app)
+        r["peak"]
+        for key, r in results.items()
+        if key != "import_floor" and "peak" in r and "na" not in r
+    ]
     if peaks:
         top = max(peaks)
         rows.append(
