@@ -199,7 +199,7 @@ def _add(
     return row
 
 
-def _load_record(session: Session, actor: Actor, kind: str, record_id: uuid.UUID) -> Any:
+def _load_record(session: Session, kind: str, record_id: uuid.UUID) -> Any:
     model, label = _KINDS[kind]
     row: Any = session.get(model, record_id)
     if row is None:
@@ -212,7 +212,7 @@ def _update(
 ) -> Any:
     """Change a record in place; the audit entry lists each changed field, old and new."""
     actor.require(Resource.VOLUNTEER, Action.UPDATE)  # before saying whether it exists
-    row = _load_record(session, actor, kind, record_id)
+    row = _load_record(session, kind, record_id)
     volunteer = _editable(session, actor, row.volunteer_id)
     labels = _FIELD_LABELS[kind]
     changes = {
@@ -416,7 +416,7 @@ def record_values(
     """One record's fields as plain values, for an edit form (permission and station
     checked; plain values, so the GUI thread never touches an ORM object)."""
     actor.require(Resource.VOLUNTEER, Action.READ)
-    row = _load_record(session, actor, kind, record_id)
+    row = _load_record(session, kind, record_id)
     load_volunteer(session, actor, row.volunteer_id)
     return {key: getattr(row, key) for key in _FIELD_LABELS[kind]}
 
@@ -424,7 +424,7 @@ def record_values(
 def remove_record(session: Session, actor: Actor, kind: str, record_id: uuid.UUID) -> None:
     """Delete one dated record of a volunteer (audited with what it said)."""
     actor.require(Resource.VOLUNTEER, Action.UPDATE)
-    row = _load_record(session, actor, kind, record_id)
+    row = _load_record(session, kind, record_id)
     volunteer = _editable(session, actor, row.volunteer_id)
     summary = _summary(kind, row)
     session.delete(row)
