@@ -424,3 +424,29 @@ def test_withdrawing_consent_uses_a_date_field_with_a_calendar(
             return found.withdrawn_on if found is not None else None
 
     qtbot.waitUntil(lambda: stored() == withdrawn_on, timeout=30_000)
+
+
+def test_importing_a_masked_export_says_so_once(
+    qtbot: QtBot, page: ResidentsPage, demo_ctx: AppContext, tmp_path: Path
+) -> None:
+    import os
+
+    from wushe_desktop.residents.exporter import export_residents
+    from wushe_desktop.residents.search import ResidentQuery
+    from wushe_desktop.ui.dialogs.resident_import_export import ResidentImportDialog
+
+    masked = tmp_path / "脱敏导出.xlsx"
+    export_residents(demo_ctx.db, demo_ctx.actor, ResidentQuery(), masked)  # masked by default
+    dlg = ResidentImportDialog(demo_ctx, page)
+    qtbot.addWidget(dlg)
+    dlg.resize(900, 600)
+    dlg.show()
+    dlg.set_source(masked)
+    qtbot.waitUntil(lambda: dlg.preview.rowCount() > 0, timeout=30_000)
+    dlg.import_button.click()
+    qtbot.waitUntil(lambda: "隐藏了敏感信息的导出文件" in dlg.summary.text(), timeout=60_000)
+    if os.environ.get("WUSHE_GRAB"):
+        dlg.grab().save(os.path.join(os.environ["WUSHE_GRAB"], "ImportMaskedFile.png"))
+    assert "完整导出" in dlg.summary.text()
+    assert dlg.report is None and not dlg.imported
+    assert dlg.errors_table.rowCount() == 0  # one message, not a table of rows
