@@ -102,3 +102,25 @@ def test_foreign_database_is_refused(qtbot: QtBot, tmp_path: Path, boxes: Boxes)
         assert any("不是五社联动工作站的数据库" in t for t in boxes.texts("critical"))
     finally:
         controller.shutdown()
+
+
+def test_qt_own_texts_are_chinese(qtbot: QtBot) -> None:
+    """The 复制/粘贴 menu, standard buttons and Qt-drawn dialogs use Qt's zh_CN catalogue."""
+    from PySide6.QtCore import QCoreApplication, QLocale
+    from PySide6.QtWidgets import QApplication
+
+    from wushe_desktop.ui.main import install_qt_translations
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = QLocale()
+    translator = install_qt_translations(app)
+    try:
+        assert translator is not None
+        copy = QCoreApplication.translate("QWidgetTextControl", "&Copy")
+        assert "复制" in copy, copy
+        assert QLocale().language() == QLocale.Language.Chinese
+    finally:
+        if translator is not None:
+            app.removeTranslator(translator)
+        QLocale.setDefault(before)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
+from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -71,8 +71,26 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     load_app_font(app)
+    install_qt_translations(app)
     app.setWindowIcon(app_icon())
     return app
+
+
+CHINA = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+
+
+def install_qt_translations(app: QApplication) -> QTranslator | None:
+    """Qt's own texts in Chinese: the 复制/粘贴 menu of every text box, standard buttons,
+    the calendar popup, and the print and file dialogs where Qt draws them. PySide6 ships
+    the ``qtbase_zh_CN`` catalogue; without it those texts stay English (logged)."""
+    QLocale.setDefault(CHINA)
+    translator = QTranslator(app)  # parented: lives as long as the application
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(CHINA, "qtbase", "_", folder):
+        log.warning("Qt's Chinese translations not found in %s", folder)
+        return None
+    app.installTranslator(translator)
+    return translator
 
 
 def _setup_logging() -> None:
