@@ -103,3 +103,8 @@ def age_on(birth: date, today: date) -> int:
             f"出生日期 {birth.isoformat()} 晚于 {today.isoformat()}，请检查。", field="birth_date"
         )
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def is_minor(birth: date | None, today: date) -> bool:
+    """Under 18 on ``today`` (PIPL art. 31 and the minors' protection rules); unknown: no."""
+    return birth is not None and birth <= today and age_on(birth, today) < 18

@@ -183,9 +183,8 @@ def import_residents(
                 dry_run=dry_run,
                 strict=strict,
             )
-            aborted = report.aborted
             report.error_workbook = _error_workbook(path, data, plan.errors, error_out, dry_run)
-            if not dry_run and not aborted and (plan.creates or plan.updates):
+            if not dry_run and not report.aborted and (plan.creates or plan.updates):
                 write_plan(
                     session,
                     actor=actor,

@@ -407,12 +407,11 @@ def import_hours(
             dry_run=dry_run,
             strict=strict,
         )
-        aborted = report.aborted
         if plan.errors and (error_out is not None or not dry_run):
             target = error_out or default_error_path(path)
             write_error_workbook(target, data, plan.errors)
             report.error_workbook = target
-        if not dry_run and not aborted and plan.rows:
+        if not dry_run and not report.aborted and plan.rows:
             progress(0.7, "正在写入")
             session.execute(insert(ServiceHours), plan.rows)
             audit.record(

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from wushe_desktop.accounts.permissions import Action, Actor, Resource, Role
 from wushe_desktop.audit import service as audit
 from wushe_desktop.audit.service import AuditAction
-from wushe_desktop.domain.dates import age_on
+from wushe_desktop.domain.dates import is_minor
 from wushe_desktop.infra.db.engine import Database
 from wushe_desktop.infra.excel import write_table
 from wushe_desktop.infra.progress import CancelToken, Progress, no_progress
@@ -53,7 +53,7 @@ def _rows(
         people = _people(session, chunk)
         for r in chunk:
             number, birth = people.get(r.resident_id, ("", None))
-            minor = birth is not None and birth <= today and age_on(birth, today) < 18
+            minor = is_minor(birth, today)
             yield {
                 "served_on": r.served_on,
                 "service_type": r.service_type,

@@ -322,9 +322,8 @@ def import_service_records(
             dry_run=dry_run,
             strict=strict,
         )
-        aborted = report.aborted
         report.error_workbook = _error_workbook(path, data, errors, error_out, dry_run)
-        if not dry_run and not aborted and creates:
+        if not dry_run and not report.aborted and creates:
             progress(0.7, "正在写入…")
             check_cancel(cancel)
             add_service_records(session, actor, creates, label=f"Excel 导入“{path.name}”")

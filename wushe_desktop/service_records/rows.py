@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from wushe_desktop.accounts.permissions import Actor
-from wushe_desktop.domain.dates import age_on
+from wushe_desktop.domain.dates import is_minor
 from wushe_desktop.domain.masking import mask_name
 from wushe_desktop.residents.models import Resident
 from wushe_desktop.residents.search_plan import hidden
@@ -104,7 +104,7 @@ def row_select() -> Select[*tuple[Any, ...]]:
 def _shown_name(name: str | None, birth: date | None, concealed: bool, today: date) -> str:
     """A minor's name stays whole only for those who may read the record's content (the
     same rule as the case list): others see the surname and a mask (张*)."""
-    if concealed and birth is not None and birth <= today and age_on(birth, today) < 18:
+    if concealed and is_minor(birth, today):
         return mask_name(name)
     return name or ""
 

@@ -571,12 +571,11 @@ def import_volunteers(
             dry_run=dry_run,
             strict=strict,
         )
-        aborted = report.aborted
         if plan.errors and (error_out is not None or not dry_run):
             target = error_out or default_error_path(path)
             write_error_workbook(target, data, plan.errors)
             report.error_workbook = target
-        if not dry_run and not aborted:
+        if not dry_run and not report.aborted:
             numbers = next_volunteer_numbers(session, actor.station_id, len(plan.creates))
             items = [(clean, n) for (_row, clean), n in zip(plan.creates, numbers, strict=True)]
             for done in range(0, len(items), _WRITE_CHUNK):

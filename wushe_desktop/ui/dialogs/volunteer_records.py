@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -127,6 +128,18 @@ class _RecordForm(FormDialog):
     def titled(self, adding: str, editing: str) -> None:
         self.setWindowTitle(self.tr(editing) if self.record_id else self.tr(adding))
 
+    def add_or_update(
+        self,
+        session: Session,
+        add: Callable[..., Any],
+        update: Callable[..., Any],
+        values: dict[str, Any],
+    ) -> object:
+        """Save ``values`` as a new record of the volunteer, or over the record edited."""
+        if self.record_id is not None:
+            return update(session, self.actor, self.record_id, **values).id
+        return add(session, self.actor, self.volunteer_id, **values).id
+
 
 def _line(placeholder: str = "") -> QLineEdit:
     edit = QLineEdit()
@@ -177,24 +190,12 @@ class UnavailableDialog(_RecordForm):
     def save(self, session: Session) -> object:
         from wushe_desktop.volunteers.records import add_unavailable, update_unavailable
 
-        if self.record_id is not None:
-            return update_unavailable(
-                session,
-                self.actor,
-                self.record_id,
-                date_of(self.starts_on),
-                date_of(self.ends_on),
-                reason=self.reason.text(),
-            ).id
-        row = add_unavailable(
-            session,
-            self.actor,
-            self.volunteer_id,
-            date_of(self.starts_on),
-            date_of(self.ends_on),
-            reason=self.reason.text(),
-        )
-        return row.id
+        values: dict[str, Any] = {
+            "starts_on": date_of(self.starts_on),
+            "ends_on": date_of(self.ends_on),
+            "reason": self.reason.text(),
+        }
+        return self.add_or_update(session, add_unavailable, update_unavailable, values)
 
 
 class TrainingDialog(_RecordForm):
@@ -266,9 +267,7 @@ class TrainingDialog(_RecordForm):
             "organiser": self.organiser.text(),
             "certificate": self.certificate.text(),
         }
-        if self.record_id is not None:
-            return update_training(session, self.actor, self.record_id, **values).id
-        return add_training(session, self.actor, self.volunteer_id, **values).id
+        return self.add_or_update(session, add_training, update_training, values)
 
 
 class AwardDialog(_RecordForm):
@@ -309,9 +308,7 @@ class AwardDialog(_RecordForm):
             "awarded_on": date_of(self.awarded_on),
             "body": self.body.text(),
         }
-        if self.record_id is not None:
-            return update_award(session, self.actor, self.record_id, **values).id
-        return add_award(session, self.actor, self.volunteer_id, **values).id
+        return self.add_or_update(session, add_award, update_award, values)
 
 
 class StarDialog(_RecordForm):
@@ -400,9 +397,7 @@ class StarDialog(_RecordForm):
             "basis_minutes": self.basis_hours.value() * 60,
             "notes": self.notes.text(),
         }
-        if self.record_id is not None:
-            return update_star(session, self.actor, self.record_id, **values).id
-        return add_star(session, self.actor, self.volunteer_id, **values).id
+        return self.add_or_update(session, add_star, update_star, values)
 
 
 class QualificationDialog(_RecordForm):
@@ -480,9 +475,7 @@ class QualificationDialog(_RecordForm):
             "obtained_on": self.obtained(),
             "valid_until": self.until(),
         }
-        if self.record_id is not None:
-            return update_qualification(session, self.actor, self.record_id, **values).id
-        return add_qualification(session, self.actor, self.volunteer_id, **values).id
+        return self.add_or_update(session, add_qualification, update_qualification, values)
 
 
 _FORMS: dict[str, type[_RecordForm]] = {
